@@ -1,0 +1,68 @@
+"""Speed benchmarks, printed as one table of ratios (``make bench``). Never part of the tests.
+
+Each ``bench/bench_<topic>.py`` defines ``run(progress) -> list[Row]``; every row of a group is
+measured in the same run and compared with the group's baseline row (ratio = value / baseline).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
+@dataclass
+class Row:
+    group: str       # what is compared, e.g. "windowing 1,000,000 steps"
+    case: str        # this variant, e.g. "helpers.windows.make_windows"
+    value: float     # seconds (or another unit)
+    baseline: bool = False
+    unit: str = "s"
+
+
+def timeit(fn, repeat: int = 3) -> float:
+    """Best of ``repeat`` wall-clock runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def progress(message: str) -> None:
+    print(f"  … {message}", flush=True)
+
+
+def main() -> int:
+    here = Path(__file__).parent
+    rows: list[Row] = []
+    for path in sorted(here.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        progress(f"{path.stem}")
+        rows.extend(module.run(progress))
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(f"| {'benchmark':<34} | {'case':<44} | {'value':>10} | {'ratio':>7} |")
+    print(f"|{'-' * 36}|{'-' * 46}|{'-' * 12}|{'-' * 9}|")
+    for group in dict.fromkeys(r.group for r in rows):
+        members = [r for r in rows if r.group == group]
+        base = next((r for r in members if r.baseline), members[0])
+        for r in members:
+            ratio = r.value / base.value if base.value else float("nan")
+            value = f"{r.value:.4f} {r.unit}" if r.unit == "s" else f"{r.value:.3f} {r.unit}"
+            print(f"| {group:<34} | {r.case:<44} | {value:>10} | {ratio:>6.2f}x |")
+    print("\nratio = value / the group's baseline (the first row of each group): below 1 is faster/smaller.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

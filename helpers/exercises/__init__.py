@@ -1,0 +1,1 @@
+"""Self-checks for each notebook's exercises: ``helpers.exercises.nbNN`` for notebook NN."""

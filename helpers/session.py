@@ -1,0 +1,73 @@
+"""Start a course notebook: quiet TensorFlow before it loads, seed everything, print versions.
+
+Introduced in notebook 00. Every notebook's first code cell is::
+
+    from helpers import session
+    session.start()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import sys
+
+#: Environment set before TensorFlow is imported. Level 3 hides the C++ start-up lines
+#: (CUDA probing, CPU features); only ``TF_ENABLE_ONEDNN_OPTS=0`` removes the oneDNN banner.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def start(seed: int = 42) -> None:
+    """Quiet TensorFlow, seed Python/NumPy/TensorFlow, set plot defaults and print versions.
+
+    Must run before anything imports TensorFlow, because TensorFlow reads its logging
+    settings only once, when it is loaded.
+
+    >>> start(seed=42)  # doctest: +SKIP
+    Python 3.11 | TensorFlow 2.21.0 | Keras 3.15.1 | NumPy 2.4.6 | seed 42
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed: expected an int such as 42, got {seed!r} ({type(seed).__name__}).")
+    if seed < 0:
+        raise ValueError(f"seed: expected a non-negative int, got {seed}. Use e.g. seed=42.")
+    if "tensorflow" in sys.modules and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != QUIET_ENV["TF_CPP_MIN_LOG_LEVEL"]:
+        raise RuntimeError(
+            "session.start() must run before TensorFlow is imported, but tensorflow is already "
+            "loaded, so its start-up log lines can no longer be silenced. Fix: restart the kernel "
+            "and make `from helpers import session; session.start()` the first code you run."
+        )
+    os.environ.update(QUIET_ENV)
+    with _silence_fd2():
+        import tensorflow as tf  # noqa: F401  (loads the C++ runtime; its GPU probe prints here)
+    import keras
+    import matplotlib
+    import numpy as np
+
+    tf.get_logger().setLevel("ERROR")
+    keras.utils.set_random_seed(seed)
+    matplotlib.rcParams.update({"figure.figsize": (9, 3.5), "figure.dpi": 80, "axes.grid": True,
+                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+    py = ".".join(platform.python_version_tuple()[:2])
+    print(f"Python {py} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
+          f"NumPy {np.__version__} | seed {seed}")
+
+
+@contextlib.contextmanager
+def _silence_fd2():
+    """Send file descriptor 2 to /dev/null while TensorFlow loads its C++ runtime.
+
+    The ``tensorflow`` wheel probes for CUDA when it is imported and, on a machine without a
+    GPU, writes "Could not find cuda drivers ..." straight to fd 2, whatever
+    ``TF_CPP_MIN_LOG_LEVEL`` says (verified with TF 2.21.0). Python errors are not affected:
+    they are raised as usual once the original stderr is back.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

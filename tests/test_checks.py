@@ -1,0 +1,41 @@
+import numpy as np
+
+from helpers import checks
+
+
+def test_pending_answer_is_not_an_error():
+    r = checks.check_value("Ex", ..., 3)
+    assert not r.ok and "not answered yet" in str(r)
+
+
+def test_value_right_wrong_and_not_a_number():
+    assert checks.check_value("Ex", 3, 3).ok
+    assert checks.check_value("Ex", np.int64(3), 3).ok
+    wrong = checks.check_value("Ex", 4, 3, hint="count again")
+    assert not wrong.ok and "count again" in str(wrong) and str(wrong).startswith("❌")
+    assert "expected a number" in str(checks.check_value("Ex", "three", 3))
+
+
+def test_value_tuples_and_strings_normalised():
+    assert checks.check_value("Ex", [None, 3], (None, 3)).ok
+    assert checks.check_value("Ex", " Features ", "features").ok
+
+
+def test_shape_names_the_wrong_axis():
+    r = checks.check_shape("Ex", np.zeros((4, 5, 2)), (4, 5, 3))
+    assert not r.ok and "axis 2 (features) is 2, expected 3" in str(r)
+    assert "has 2 axes" in str(checks.check_shape("Ex", (4, 5), (4, 5, 3)))
+    assert checks.check_shape("Ex", (4, 5, 3), (None, 5, 3)).ok
+    assert "expected an array" in str(checks.check_shape("Ex", "shape", (1,)))
+
+
+def test_array_reports_first_difference():
+    r = checks.check_array("Ex", [1.0, 2.0, 9.0], np.array([1.0, 2.0, 3.0]))
+    assert not r.ok and "1 of 3 values differ" in str(r) and "index (2,)" in str(r)
+    assert checks.check_array("Ex", [1, 2, 3], np.array([1.0, 2.0, 3.0])).ok
+
+
+def test_report_displays_as_text_in_ipython():
+    from IPython.lib.pretty import pretty
+    r = checks.Report(True, "fine", ("detail",))
+    assert pretty(r) == str(r) == "✅ fine\n   detail"

@@ -1,0 +1,156 @@
+"""Hygiene of the committed notebooks (the conventions in docs/AUTHORING.md, enforced).
+
+nbval checks that stored outputs equal a fresh run; these tests check that the notebooks
+are shaped for learners and were saved from one clean run.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+RAISES = "NBVAL_RAISES_EXCEPTION"
+MACHINE_PATHS = ("/root/", "/home/", "/Users/", "site-packages", "/tmp/", "C:\\\\", "\\Users\\")
+# Notebook 00 is a set-up check, not a lesson: it has no exercises.
+NO_EXERCISES = {"00"}
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def markdown(nb) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def marked_to_raise(cell) -> bool:
+    return any(line.strip().lstrip("#").strip() == RAISES for line in cell.source.splitlines())
+
+
+def output_text(out) -> str:
+    if "text" in out:
+        return out["text"]
+    if out.get("output_type") == "error":
+        return out.get("ename", "") + ": " + out.get("evalue", "")
+    return "\n".join(str(v) for k, v in out.get("data", {}).items() if not k.startswith("image/"))
+
+
+def test_there_are_notebooks_numbered_from_00_without_gaps():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+    numbers = []
+    for path in NOTEBOOKS:
+        match = NAME.match(path.name)
+        assert match, f"{path.name}: name must be NN_lowercase_slug.ipynb"
+        numbers.append(int(match.group(1)))
+    assert numbers == list(range(len(numbers))), f"notebook numbers must run 00, 01, ... without gaps: {numbers}"
+
+
+def test_notebooks_folder_holds_only_notebooks():
+    extra = [p.name for p in (ROOT / "notebooks").iterdir()
+             if p.suffix != ".ipynb" and p.name not in {".ipynb_checkpoints"}]
+    assert not extra, f"notebooks/ should hold only notebooks, found {extra}"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
+def nb(request):
+    notebook = nbformat.read(request.param, as_version=4)
+    nbformat.validate(notebook)
+    notebook.path = request.param
+    return notebook
+
+
+def test_opens_with_title_overview_objectives_prerequisites_and_time(nb):
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell: a markdown title '# ...'"
+    head = first.source.lower()
+    for needed in ("what you will learn", "prerequisites", "time"):
+        assert needed in head, f"{nb.path.name}: the first cell must mention {needed!r}"
+    assert re.search(r"\d+\s*min", head), f"{nb.path.name}: the first cell must give a time estimate in minutes"
+
+
+def test_ends_with_key_points_and_next_step(nb):
+    text = markdown(nb).lower()
+    assert "## key points" in text, f"{nb.path.name}: needs a '## Key points' section"
+    assert "## next" in text, f"{nb.path.name}: needs a '## Next' section pointing to the following notebook"
+    if nb.path.name[:2] not in NO_EXERCISES:
+        assert "## exercises" in text, f"{nb.path.name}: needs an '## Exercises' section"
+
+
+def test_exercises_have_self_checks_and_hidden_solutions(nb):
+    if nb.path.name[:2] in NO_EXERCISES:
+        return
+    cells = code_cells(nb)
+    checks = [c for c in cells if "exercises." in c.source and "check_" in c.source]
+    solutions = [c for c in cells if "solution" in c.metadata.get("tags", [])]
+    assert checks, f"{nb.path.name}: exercises need self-check calls (helpers.exercises...check_...)"
+    assert solutions, f"{nb.path.name}: exercise solutions must be code cells tagged 'solution'"
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden"), \
+            f"{nb.path.name}: solution cells must be collapsed (metadata.jupyter.source_hidden)"
+        assert cell.source.lstrip().startswith("# Solution"), f"{nb.path.name}: solution cells start with '# Solution'"
+
+
+def test_first_code_cell_starts_the_session(nb):
+    first = code_cells(nb)[0].source
+    assert "session.start(" in first, f"{nb.path.name}: first code cell must call helpers.session.start()"
+    before = first.split("session.start(")[0]
+    assert "tensorflow" not in before and "keras" not in before, \
+        f"{nb.path.name}: import TensorFlow/Keras only after session.start()"
+
+
+def test_saved_from_one_fresh_run(nb):
+    counts = [c.execution_count for c in code_cells(nb)]
+    assert counts == list(range(1, len(counts) + 1)), \
+        f"{nb.path.name}: execution counts {counts} are not 1..n: re-run with `make execute NB={nb.path.relative_to(ROOT)}`"
+
+
+def test_errors_only_where_marked(nb):
+    for i, cell in enumerate(code_cells(nb), 1):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if marked_to_raise(cell):
+            assert errors, f"{nb.path.name}: code cell {i} is marked {RAISES} but stores no error"
+            assert "raises-exception" in cell.metadata.get("tags", []), \
+                f"{nb.path.name}: code cell {i}: marked cells also need the 'raises-exception' tag (make execute adds it)"
+        else:
+            assert not errors, f"{nb.path.name}: code cell {i} stores an unexpected {errors[0].ename}"
+
+
+def test_no_stderr_and_no_machine_paths(nb):
+    for i, cell in enumerate(code_cells(nb), 1):
+        for out in cell.outputs:
+            assert out.get("name") != "stderr", \
+                f"{nb.path.name}: code cell {i} printed to stderr: {out.get('text', '')[:120]!r}"
+            text = output_text(out)
+            for bad in MACHINE_PATHS:
+                assert bad not in text, f"{nb.path.name}: code cell {i} output contains a machine path ({bad})"
+
+
+def test_code_follows_the_conventions(nb):
+    for i, cell in enumerate(code_cells(nb), 1):
+        src = cell.source
+        where = f"{nb.path.name}: code cell {i}"
+        assert "sys.path" not in src and "%run" not in src, f"{where}: import helpers as a package, no path hacks"
+        assert not re.search(r"^\s*from \S+ import \*", src, re.M), f"{where}: no star imports"
+        last = [ln for ln in src.rstrip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        assert not (last and last[-1].rstrip().endswith(";")), \
+            f"{where}: a trailing ';' does not hide output under nbval; assign the result (_ = ...) instead"
+        if not marked_to_raise(cell):
+            for old in ("input_shape=", "batch_input_shape=", ".reset_states()"):
+                assert old not in src, f"{where}: Keras 2 idiom {old!r} outside a cell marked to raise"
+
+
+def test_uses_the_course_kernel(nb):
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+def test_readme_learning_path_lists_exactly_the_notebooks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"notebooks/(\d\d_[a-z0-9_]+\.ipynb)", readme))
+    assert listed == {p.name for p in NOTEBOOKS}, \
+        f"README links {sorted(listed)} but notebooks/ has {[p.name for p in NOTEBOOKS]}"

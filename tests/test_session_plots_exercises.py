@@ -1,0 +1,69 @@
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+
+from helpers import plots
+from helpers.exercises import nb01
+
+matplotlib.use("Agg")
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin"})
+
+
+def test_start_is_silent_on_stderr_and_prints_versions():
+    done = run_python("from helpers import session; session.start(7)")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", f"TensorFlow start-up noise leaked: {done.stderr[:300]}"
+    assert "TensorFlow 2.21.0 | Keras 3.15.1" in done.stdout and "seed 7" in done.stdout
+
+
+def test_start_refuses_when_tensorflow_is_already_loaded():
+    done = run_python("import tensorflow; from helpers import session; session.start()")
+    assert done.returncode != 0 and "must run before TensorFlow is imported" in done.stderr
+
+
+def test_start_rejects_bad_seed():
+    from helpers import session
+    with pytest.raises(TypeError, match="seed: expected an int"):
+        session.start("42")
+    with pytest.raises(ValueError, match="non-negative"):
+        session.start(-1)
+
+
+def test_seeding_makes_keras_reproducible():
+    code = ("from helpers import session; session.start(3); import keras; "
+            "print(float(keras.random.normal((1,))[0]))")
+    assert run_python(code).stdout == run_python(code).stdout
+
+
+def test_plot_batch_on_series_draws_series_and_batch():
+    fig = plots.plot_batch_on_series(np.arange(60.0).reshape(30, 2), timesteps=5, batch_size=3,
+                                     feature_names=("a", "b"))
+    assert len(fig.axes) == 1 + 3
+    assert "(batch=3, timesteps=5, features=2)" in fig.axes[1].get_title()
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"batch_size": 0}, "batch_size: expected a positive int"),
+    ({"start": -1}, "start: expected a non-negative int"),
+    ({"batch_size": 30}, "gives only"),
+    ({"feature_names": ("a",)}, "feature_names: got 1 names for 2 features"),
+])
+def test_plot_bad_arguments(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        plots.plot_batch_on_series(np.zeros((30, 2)), timesteps=5, **kwargs)
+
+
+def test_nb01_checks_pending_right_wrong():
+    assert "not answered yet" in str(nb01.check_window_count(..., length=10, timesteps=3, horizon=1))
+    assert nb01.check_window_count(7, length=10, timesteps=3, horizon=1).ok
+    assert not nb01.check_window_count(8, length=10, timesteps=3, horizon=1).ok
+    assert nb01.check_weekly_shape((209, 5, 2)).ok
+    assert "axis 0" in str(nb01.check_weekly_shape((1043, 5, 2)))
+    assert nb01.check_input_spec((None, 3)).ok and not nb01.check_input_spec((32, None, 3)).ok

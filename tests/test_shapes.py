@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+from helpers import shapes
+
+
+@pytest.mark.parametrize("shape,text", [
+    ((32, 20, 6), "(batch=32, timesteps=20, features=6)"),
+    ((20, 6), "(timesteps=20, features=6)"),
+    ((5,), "(timesteps=5)"),
+    ((3, 4, 20, 1), "(n_batches=3, batch=4, timesteps=20, features=1)"),
+])
+def test_describe_names_axes(shape, text):
+    assert shapes.describe(np.zeros(shape)) == text
+    assert shapes.describe(shape) == text
+
+
+def test_describe_custom_names_and_errors():
+    assert shapes.describe((None, 20, 6)) == "(batch=None, timesteps=20, features=6)"
+    assert shapes.describe((2, 3), names=("rows", "cols")) == "(rows=2, cols=3)"
+    with pytest.raises(ValueError, match="one name per axis"):
+        shapes.describe((2, 3), names=("a",))
+    with pytest.raises(ValueError, match="no default axis names"):
+        shapes.describe(np.zeros((1,) * 5))
+    with pytest.raises(TypeError, match="expected an array"):
+        shapes.describe("shape")
+
+
+def test_valid_input_reports_named_shape():
+    r = shapes.check_lstm_input(np.zeros((8, 20, 6), np.float32), timesteps=20, features=6)
+    assert r.ok and "(batch=8, timesteps=20, features=6)" in str(r)
+
+
+def test_tensor_input_is_accepted():
+    tf = pytest.importorskip("tensorflow")
+    assert shapes.check_lstm_input(tf.zeros((2, 3, 1)), features=1).ok
+
+
+@pytest.mark.parametrize("x,kw,err,words", [
+    (np.zeros((5, 22)), {"features": 1}, ValueError, "without the feature axis"),
+    (np.zeros((22, 6)), {"features": 6}, ValueError, "x[np.newaxis]"),
+    (np.zeros((5, 22, 1, 1)), {}, ValueError, "extra trailing axis of size 1"),
+    (np.zeros((5,)), {}, ValueError, "has 1 axes"),
+    (np.zeros((5, 22, 3)), {"features": 6}, ValueError, "has 3 features, the model expects 6"),
+    (np.zeros((5, 6, 22)), {"features": 6}, ValueError, "swap timesteps and features"),
+    (np.zeros((5, 22, 1)), {"timesteps": 20}, ValueError, "has 22 timesteps, the model expects 20"),
+    (np.zeros((5, 22, 1), int), {}, TypeError, "astype('float32')"),
+    (np.array([[[np.nan]], [[1.0]]]), {}, ValueError, "NaN or infinite (first at index (0, 0, 0))"),
+    ([np.zeros((3, 1)), np.zeros((4, 1))], {}, TypeError, "pad_sequences"),
+    (np.array([np.zeros(3), np.zeros(4)], dtype=object), {}, TypeError, "dtype is object"),
+    ("data", {}, TypeError, "expected a NumPy array"),
+])
+def test_bad_input_is_explained(x, kw, err, words):
+    with pytest.raises(err) as info:
+        shapes.check_lstm_input(x, **kw)
+    assert words in str(info.value)
+    assert str(info.value).startswith("x:"), "the message names the argument"
+
+
+def test_bad_expectations_rejected():
+    with pytest.raises(TypeError, match="features: expected a positive int"):
+        shapes.check_lstm_input(np.zeros((1, 2, 3)), features=0)
+    with pytest.raises(TypeError, match="timesteps"):
+        shapes.check_lstm_input(np.zeros((1, 2, 3)), timesteps=True)
+
+
+def test_keras_really_squeezes_the_extra_axis_silently():
+    """The reason the helper exists: Keras 3 trains on (N, T, 1, 1) data without a word."""
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input(shape=(22, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    history = model.fit(np.zeros((5, 22, 1, 1), np.float32), np.zeros((5, 1)), epochs=1, verbose=0)
+    assert len(history.history["loss"]) == 1
