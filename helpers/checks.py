@@ -20,9 +20,10 @@ class Report:
     ok: bool
     title: str
     lines: tuple[str, ...] = field(default=())
+    pending: bool = False       # an exercise not answered yet: neither right nor wrong
 
     def __str__(self) -> str:
-        mark = "✅" if self.ok else "❌"
+        mark = "⏳" if self.pending else "✅" if self.ok else "❌"
         return "\n".join([f"{mark} {self.title}", *[f"   {line}" for line in self.lines]])
 
     __repr__ = __str__
@@ -37,7 +38,8 @@ class Report:
 def pending(label: str) -> Report:
     """The report for an exercise whose answer is still ``...``."""
     return Report(False, f"{label}: not answered yet.",
-                  ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",))
+                  ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",),
+                  pending=True)
 
 
 def _is_pending(answer: Any) -> bool:

@@ -9,10 +9,11 @@ from helpers.windows import _as_series, count_windows
 
 
 def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int = 4, stride: int = 1,
-                         start: int = 0, feature_names: tuple[str, ...] | None = None, horizon: int = 1):
+                         start: int = 0, feature_names: tuple[str, ...] | None = None, horizon: int = 1,
+                         feature: int = 0):
     """Draw a batch of windows over the series it came from, and the batch as a 3D block.
 
-    Left: the series (first feature) with each window of the batch shaded and its target
+    Left: the series (column ``feature``) with each window of the batch shaded and its target
     marked. Right: the batch as it reaches the LSTM, one panel row per batch row, timesteps
     left to right and features top to bottom. Returns the figure.
     """
@@ -27,6 +28,9 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     names = feature_names or tuple(f"f{j}" for j in range(series.shape[1]))
     if len(names) != series.shape[1]:
         raise ValueError(f"feature_names: got {len(names)} names for {series.shape[1]} features.")
+    if isinstance(feature, bool) or not isinstance(feature, (int, np.integer)) or not 0 <= feature < series.shape[1]:
+        raise ValueError(f"feature: expected a column index in 0..{series.shape[1] - 1}, got {feature!r}.")
+    line = series[:, feature]
 
     fig = plt.figure(figsize=(11, 4.2))
     grid = fig.add_gridspec(batch_size, 2, width_ratios=(1.3, 1), wspace=0.25, hspace=0.5)
@@ -35,19 +39,19 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     last = (start + batch_size - 1) * stride + timesteps - 1 + horizon
     lo, hi = max(0, first - timesteps), min(len(series), last + timesteps)
     steps = np.arange(lo, hi)
-    ax.plot(steps, series[lo:hi, 0], color="0.3", lw=1.2, label=names[0])
+    ax.plot(steps, line[lo:hi], color="0.3", lw=1.2, label=names[feature])
     colors = plt.cm.tab10(np.arange(batch_size) % 10)
-    span = np.ptp(series[lo:hi, 0]) or 1.0
+    span = np.ptp(line[lo:hi]) or 1.0
     for b in range(batch_size):
         s = (start + b) * stride
-        y0 = series[lo:hi, 0].min() - (b + 1) * 0.08 * span
+        y0 = line[lo:hi].min() - (b + 1) * 0.08 * span
         ax.plot([s, s + timesteps - 1], [y0, y0], color=colors[b], lw=5, solid_capstyle="butt")
         t = s + timesteps - 1 + horizon
-        ax.plot(t, series[t, 0], "o", color=colors[b], ms=6)
+        ax.plot(t, line[t], "o", color=colors[b], ms=6)
         ax.text(s + timesteps, y0, f" batch row {b}", va="center", fontsize=8, color=colors[b])
     ax.set_title(f"{batch_size} windows of timesteps={timesteps} cut from the series (dots: targets)")
     ax.set_xlabel("time step in the series")
-    ax.set_ylabel(names[0])
+    ax.set_ylabel(names[feature])
 
     block = np.stack([series[(start + b) * stride:(start + b) * stride + timesteps] for b in range(batch_size)])
     scaled = (block - block.min(axis=(0, 1))) / (np.ptp(block, axis=(0, 1)) + 1e-12)   # per feature, for colour

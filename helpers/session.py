@@ -71,3 +71,54 @@ def _silence_fd2():
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def check_environment() -> "Report":
+    """One verdict for a workshop participant: are versions, sample data and TensorFlow OK?
+
+    Compares every installed package with the exact pin this course declares, finds the
+    matplotlib sample data, and runs one LSTM forward pass. Introduced in notebook 00.
+    """
+    import re
+    from importlib import metadata
+
+    from helpers.checks import Report
+
+    problems, lines = [], []
+    if sys.version_info[:2] != (3, 11):
+        problems.append(f"Python is {platform.python_version()}, the course needs 3.11 (make lab creates it).")
+    try:
+        requirements = metadata.requires("lstm-batching") or []
+    except metadata.PackageNotFoundError:
+        requirements = []
+        problems.append("the course package is not installed: run `make lab` (or pip install -e .) in the repo.")
+    for req in requirements:
+        if "extra ==" in req:
+            continue
+        name, pinned = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", req.replace(" ", "")).groups()
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "missing"
+        if installed != pinned:
+            problems.append(f"{name} {installed} installed, the course pins {pinned}: re-run `make lab`.")
+    lines.append(f"{len([r for r in requirements if 'extra ==' not in r])} pinned packages checked")
+
+    from helpers import data
+    try:
+        lines.append(f"sample data: {len(data.daily_stock().values)} trading days, "
+                     f"{len(data.monthly_prices(['IBM']).values)} months")
+    except (OSError, ValueError) as err:
+        problems.append(f"matplotlib sample data not found ({err}); reinstall matplotlib.")
+
+    import keras
+    import numpy as np
+    layer = keras.layers.LSTM(2)
+    out = layer(np.zeros((1, 3, 1), dtype="float32"))  # shape: (batch=1, timesteps=3, features=1)
+    if tuple(out.shape) != (1, 2):
+        problems.append(f"an LSTM forward pass returned shape {tuple(out.shape)}, expected (1, 2).")
+    else:
+        lines.append("an LSTM forward pass works")
+    if problems:
+        return Report(False, "Not ready yet: fix the items below, then re-run this notebook.", tuple(problems))
+    return Report(True, "Ready: you can start notebook 01.", tuple(lines))

@@ -5,7 +5,7 @@ from helpers import checks
 
 def test_pending_answer_is_not_an_error():
     r = checks.check_value("Ex", ..., 3)
-    assert not r.ok and "not answered yet" in str(r)
+    assert not r.ok and r.pending and "not answered yet" in str(r) and str(r).startswith("⏳")
 
 
 def test_value_right_wrong_and_not_a_number():

@@ -54,6 +54,7 @@ def test_plot_batch_on_series_draws_series_and_batch():
     ({"start": -1}, "start: expected a non-negative int"),
     ({"batch_size": 30}, "gives only"),
     ({"feature_names": ("a",)}, "feature_names: got 1 names for 2 features"),
+    ({"feature": 2}, "feature: expected a column index in 0..1"),
 ])
 def test_plot_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):
@@ -67,3 +68,10 @@ def test_nb01_checks_pending_right_wrong():
     assert nb01.check_weekly_shape((209, 5, 2)).ok
     assert "axis 0" in str(nb01.check_weekly_shape((1043, 5, 2)))
     assert nb01.check_input_spec((None, 3)).ok and not nb01.check_input_spec((32, None, 3)).ok
+
+
+def test_check_environment_says_ready_here():
+    from helpers import session
+    report = session.check_environment()
+    assert report.ok, str(report)
+    assert "Ready" in str(report) and "1047 trading days, 390 months" in str(report)

@@ -4,8 +4,9 @@ Usage: python tools/execute_notebooks.py notebooks/01_*.ipynb [...]   (make exec
 
 - Runs each notebook top to bottom in a new kernel of this environment, with the notebook's
   folder as working directory (as nbval does), so execution counts are 1..n.
-- A cell marked ``# NBVAL_RAISES_EXCEPTION`` gets the ``raises-exception`` tag (so execution
-  continues past it) and must raise; any other cell that raises stops the run with an error.
+- A cell marked ``# NBVAL_RAISES_EXCEPTION`` is tagged ``raises-exception`` while it runs (so
+  execution continues past it) and must raise; any other cell that raises stops the run. The tag
+  is removed before saving: nbval reads the comment, and warns when both are present.
 - Runs the kernel as nbval does (no capture of C-level output), so stored outputs are what
   nbval will see.
 - Prints each notebook's wall time.
@@ -51,6 +52,12 @@ def execute(path: Path, timeout: int = 600) -> float:
         raised = any(o.output_type == "error" for o in cell.outputs)
         if marked_to_raise(cell) and not raised:
             raise SystemExit(f"{path}: code cell {i + 1} is marked {MARKER} but did not raise.")
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if TAG in tags:
+            tags.remove(TAG)
+        if "tags" in cell.metadata and not tags:
+            del cell.metadata["tags"]
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return seconds
