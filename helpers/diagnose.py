@@ -1,0 +1,278 @@
+"""Diagnose a model and a batch *before* training: every mismatch, in plain words.
+
+Introduced in notebook 05 (troubleshooting). ``diagnose(model, x, y)`` returns a
+:class:`Diagnosis` (its ``findings`` can be tested; it prints readably in a notebook). It
+explains most errors of the gallery before Keras raises them, and the silent traps Keras
+never reports (an axis added or dropped, extra ``predict`` rows, a mask value inside real data).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str   # "error": Keras raises or the result is wrong; "warning": accepted, but probably not meant
+    code: str       # a short id, e.g. "ndim", "features", "stateful-remainder"
+    message: str    # what is wrong and how to fix it
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    expected: tuple     # the model's input shape, batch axis included (None = any)
+    received: tuple     # the data's shape
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def __str__(self) -> str:
+        head = f"model expects {self.expected}, data is {self.received}"
+        if self.ok:
+            return f"✅ no problems found: {head}"
+        lines = [f"{'❌' if any(f.severity == ERROR for f in self.findings) else '⚠️'} "
+                 f"{len(self.findings)} problem(s): {head}"]
+        lines += [f"  [{f.severity}] {f.code}: {f.message}" for f in self.findings]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> Diagnosis:
+    """Check ``x`` (and ``y``) against ``model`` as ``fit(x, y, batch_size=...)`` would receive them.
+
+    >>> diagnose(model, np.zeros((5, 20)))          # doctest: +SKIP
+    ⚠️ 1 problem(s): model expects (None, 20, 1), data is (5, 20)
+      [warning] missing-feature-axis: ...
+    """
+    inputs = getattr(model, "inputs", None)
+    if not hasattr(model, "layers") or not inputs:
+        raise TypeError(f"model: expected a keras Model built from keras.Input(...), got {type(model).__name__}. "
+                        f"Start the model with keras.Input(shape=(timesteps, features)).")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                                   or batch_size < 1):
+        raise TypeError(f"batch_size: expected a positive int or None, got {batch_size!r}.")
+    expected = tuple(None if d is None else int(d) for d in inputs[0].shape)
+    findings: list[Finding] = []
+    add = lambda sev, code, msg: findings.append(Finding(sev, code, msg))  # noqa: E731
+
+    x, shape = _as_array(x)
+    if x is None:
+        add(ERROR, "ragged", f"x is a list of sequences with different lengths {shape}; Keras needs one rectangular "
+                             f"array and does not accept ragged tensors in RNN layers. Pad them "
+                             f"(keras.utils.pad_sequences(..., dtype='float32', padding='post')) and mask the padding.")
+        return Diagnosis(expected, ("list",) + tuple(shape), tuple(findings))
+
+    embedding = _first_layer_named(model, "Embedding")
+    _check_rank_and_axes(expected, shape, add)
+    _check_dtype_and_values(x, embedding, add)
+    if y is not None:
+        y_arr, y_shape = _as_array(y)
+        if y_arr is None or y_shape[0] != shape[0]:
+            add(ERROR, "targets-length", f"x has {shape[0]} samples but y has {y_shape[0] if y_arr is not None else '?'}; "
+                                         f"every input window needs exactly one target.")
+        elif np.issubdtype(y_arr.dtype, np.floating) and not np.isfinite(y_arr).all():
+            add(ERROR, "targets-nonfinite", f"y has {int((~np.isfinite(y_arr)).sum())} NaN/inf values; the loss "
+                                            f"becomes NaN. Drop those samples.")
+    _check_stateful(model, expected, shape, batch_size, add)
+    _check_mask_collisions(model, x, embedding, add)
+    return Diagnosis(expected, shape, tuple(findings))
+
+
+def explain_error(err: BaseException) -> str:
+    """The informative line(s) of a Keras/TensorFlow error, without file paths or graph node noise.
+
+    ``InvalidArgumentError`` texts list the Python files of the call stack (paths that differ
+    per machine) before the one line that matters, e.g. ``Incompatible shapes: [2,1] vs. [4,1]``.
+    """
+    if not isinstance(err, BaseException):
+        raise TypeError(f"err: expected an exception, got {type(err).__name__}.")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
+    keep = []
+    for line in text.splitlines():
+        s = line.strip()
+        if (not s or s.startswith(("File ", "Detected at node", "Graph execution error", "Arguments received",
+                                   "•", "[[{{node")) or s.startswith("Exception encountered when calling")):
+            continue
+        keep.append(re.sub(r"\s*\[\[\{\{node .*$|\s*\[Op:\S+\]$", "", s))
+    return f"{type(err).__name__}: " + " ".join(keep).strip()
+
+
+def attempt(fn: Callable[[], Any]) -> str:
+    """Run ``fn`` and say what happened: ``"works"`` or ``"raises ValueError: ..."`` (paths removed).
+
+    Python warnings raised on the way are reported too (``"works, warns: ..."``), not printed.
+    """
+    import warnings
+
+    if not callable(fn):
+        raise TypeError(f"fn: expected a function of no arguments (e.g. lambda: ...), got {type(fn).__name__}.")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fn()
+        except Exception as err:  # noqa: BLE001 - reporting any failure is the point
+            return "raises " + explain_error(err)
+    if caught:
+        return "works, warns: " + " | ".join(f"{w.category.__name__}: {w.message}" for w in caught)
+    return "works"
+
+
+# ---------------------------------------------------------------------------------------------
+
+def _as_array(x):
+    if isinstance(x, (list, tuple)):
+        lengths = [len(s) if hasattr(s, "__len__") else None for s in x]
+        try:
+            arr = np.asarray(x)
+        except ValueError:
+            return None, lengths
+        if arr.dtype == object:
+            return None, lengths
+        return arr, tuple(arr.shape)
+    if hasattr(x, "to_tensor") and hasattr(x, "row_lengths"):   # tf.RaggedTensor
+        return None, [int(n) for n in x.row_lengths()]
+    if not hasattr(x, "shape"):
+        raise TypeError(f"x: expected a NumPy array, a tensor or a list of sequences, got {type(x).__name__}.")
+    if getattr(x, "dtype", None) == object:
+        return None, [len(s) for s in x]
+    return np.asarray(x), tuple(int(d) for d in x.shape)
+
+
+def _check_rank_and_axes(expected, shape, add):
+    want, got = len(expected), len(shape)
+    if got == want - 1 and expected[-1] == 1 and shape[1:] == tuple(d for d in expected[1:-1]):
+        add(WARNING, "missing-feature-axis",
+            f"x has {got} axes {shape}; the model expects {want} {expected}. Keras 3 silently adds the last axis of "
+            f"size 1. Add it yourself so the shape says what the data is: x[..., np.newaxis].")
+        return
+    if got == want + 1 and shape[-1] == 1:
+        add(WARNING, "extra-trailing-axis",
+            f"x has {got} axes {shape}, one more than the model's {want}: an extra trailing axis of size 1. "
+            f"fit() silently drops it while predict() fails; it usually comes from np.expand_dims on data that "
+            f"already had its feature axis. Fix: np.squeeze(x, axis=-1).")
+        return
+    if got != want:
+        hint = (f" For one sequence use x[np.newaxis]; for {shape[0]} sequences of one feature use x[..., np.newaxis]."
+                if got == 2 else "")
+        add(ERROR, "ndim", f"x has {got} axes {shape}; the model expects {want}: (batch, timesteps, features)"
+                           f"{' for an LSTM' if want == 3 else ''}.{hint}")
+        return
+    if want == 3:
+        if expected[2] is not None and shape[2] != expected[2]:
+            swap = " Timesteps and features look swapped: np.swapaxes(x, 1, 2)." if shape[1] == expected[2] else ""
+            add(ERROR, "features", f"x has {shape[2]} features per step; the model expects {expected[2]}. Select the "
+                                   f"right columns, or rebuild the model with keras.Input(shape=(T, {shape[2]})).{swap}")
+        if expected[1] is not None and shape[1] != expected[1]:
+            add(ERROR, "timesteps", f"x has {shape[1]} timesteps; the model was declared with {expected[1]}. A Sequential "
+                                    f"model may run anyway, silently. Rebuild the windows with timesteps={expected[1]}, "
+                                    f"or declare keras.Input(shape=(None, F)) for any length.")
+
+
+def _check_dtype_and_values(x, embedding, add):
+    kind = x.dtype.kind
+    if kind in "OUSV":
+        add(ERROR, "dtype", f"x has dtype {x.dtype}; a model needs numbers. Convert text to integer ids first.")
+        return
+    if embedding is None and kind in "iub":
+        add(WARNING, "dtype", f"x has dtype {x.dtype}; an LSTM computes in floating point and Keras casts silently. "
+                              f"If these are measurements use x.astype('float32'); if they are token ids, the model "
+                              f"needs an Embedding layer first.")
+    if embedding is not None and kind == "f":
+        add(WARNING, "dtype", f"x has dtype {x.dtype}, but the model starts with an Embedding, which expects integer "
+                              f"ids. Did float data go to the wrong model, or did pad_sequences(dtype='float32') "
+                              f"turn ids into floats?")
+    if kind == "f" and not np.isfinite(x).all():
+        bad = np.argwhere(~np.isfinite(x))[0].tolist()
+        add(ERROR, "nonfinite", f"x has {int((~np.isfinite(x)).sum())} NaN/inf values (first at index {tuple(bad)}); "
+                                f"one NaN makes the loss NaN. Fill or drop them before windowing.")
+
+
+def _stateful_layers(model):
+    found = []
+    for layer in _walk(model):
+        if getattr(layer, "stateful", False):
+            found.append(layer)
+    return found
+
+
+def _walk(layer):
+    for sub in getattr(layer, "layers", []) or []:
+        yield sub
+        yield from _walk(sub)
+    for attr in ("forward_layer", "backward_layer", "layer"):
+        inner = getattr(layer, attr, None)
+        if inner is not None and inner is not layer and hasattr(inner, "weights"):
+            yield inner
+
+
+def _check_stateful(model, expected, shape, batch_size, add):
+    stateful = _stateful_layers(model)
+    if not stateful:
+        return
+    names = ", ".join(sorted({layer.name for layer in stateful}))
+    fixed = expected[0]
+    if fixed is None:
+        add(ERROR, "stateful-batch", f"stateful layer(s) {names} need a fixed batch size, but the model's batch axis "
+                                     f"is open. Declare keras.Input(batch_shape=(B, T, F)).")
+        return
+    n = shape[0]
+    if batch_size is None:
+        add(ERROR, "stateful-batch-size",
+            f"stateful layer(s) {names} run with batch size {fixed}; pass batch_size={fixed} to fit/evaluate/predict. "
+            f"The default (32) makes Keras 3 fail with 'Incompatible shapes' or 'enters the loop with shape'.")
+    elif batch_size != fixed:
+        add(ERROR, "stateful-batch-size", f"batch_size={batch_size} but the stateful model was built for {fixed}; "
+                                          f"use batch_size={fixed}, or build an inference twin for another batch size.")
+    if n % fixed:
+        add(ERROR, "stateful-remainder",
+            f"{n} samples is not a multiple of the batch size {fixed}: the last batch has {n % fixed}. predict() then "
+            f"silently returns {-(-n // fixed) * fixed} rows instead of {n}, and fit() fails. Trim to "
+            f"{n - n % fixed} samples or use drop_remainder=True.")
+
+
+def _first_layer_named(model, cls_name):
+    for layer in _walk(model):
+        if type(layer).__name__ == cls_name:
+            return layer
+    return None
+
+
+def _check_mask_collisions(model, x, embedding, add):
+    if x.ndim < 2 or x.dtype.kind not in "iuf":
+        return
+    masking = _first_layer_named(model, "Masking")
+    if masking is not None and x.ndim == 3:
+        masked = np.all(x == masking.mask_value, axis=-1)          # shape: (batch, timesteps)
+        value = masking.mask_value
+    elif embedding is not None and getattr(embedding, "mask_zero", False) and x.ndim == 2:
+        masked = x == 0
+        value = 0
+    else:
+        return
+    real = ~masked
+    # a masked step with real steps on both sides is not padding: it is data that will be skipped
+    before = np.maximum.accumulate(real, axis=1)
+    after = np.maximum.accumulate(real[:, ::-1], axis=1)[:, ::-1]
+    inside = masked & before & after
+    if inside.any():
+        rows = np.flatnonzero(inside.any(axis=1))
+        add(ERROR, "mask-collision",
+            f"{int(inside.sum())} step(s) inside real data equal the mask value {value!r} (in sample(s) "
+            f"{rows[:5].tolist()}{'...' if len(rows) > 5 else ''}); the model will skip them as if they were padding. "
+            f"Pad with a value that cannot occur (e.g. mask_value=-1.0 on standardised data), or shift ids by 1.")
