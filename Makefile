@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make lab    create .venv if missing (or if pyproject.toml's pins changed), open JupyterLab on notebooks/
 #   make test   create .venv likewise, run the unit tests, then strict nbval over every notebook
-# Other targets: make execute (regenerate committed outputs), make bench, make clean.
+# Other targets: make execute (regenerate committed outputs), make site, make bench, make clean.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -18,13 +18,14 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lab test unit nbval execute bench clean
+.PHONY: help env lab test unit nbval execute site bench clean
 
 help:
 	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test     unit tests + strict nbval over every notebook"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
-	@echo "make bench    speed benchmarks, printed as ratios"
+	@echo "make site     offline HTML version of the course in _site/ (open _site/index.html)"
+	@echo "make bench    speed benchmarks and notebook times, printed as one table"
 	@echo "make clean    remove .venv and caches"
 
 $(STAMP): pyproject.toml
@@ -54,9 +55,12 @@ nbval: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py _site
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _site
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

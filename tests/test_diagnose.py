@@ -1,3 +1,5 @@
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -109,7 +111,8 @@ def test_explain_error_drops_paths_and_graph_noise():
     with pytest.raises(tf.errors.InvalidArgumentError) as info:
         model.fit(np.zeros((6, 20, 1), np.float32), np.zeros((6, 1)), batch_size=4, verbose=0)
     text = dg.explain_error(info.value)
-    assert text == "InvalidArgumentError: Incompatible shapes: [2,1] vs. [4,1]"
+    # which op fails first varies run to run: the loss ([2,1] vs. [4,1]) or the LSTM gates ([2,12] vs. [4,12])
+    assert re.fullmatch(r"InvalidArgumentError: Incompatible shapes: \[2,\d+\] vs\. \[4,\d+\]", text), text
     with pytest.raises(TypeError, match="err: expected an exception"):
         dg.explain_error("oops")
 

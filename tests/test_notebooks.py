@@ -140,7 +140,8 @@ def test_code_follows_the_conventions(nb):
         last = [ln for ln in src.rstrip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
         assert not (last and last[-1].rstrip().endswith(";")), \
             f"{where}: a trailing ';' does not hide output under nbval; assign the result (_ = ...) instead"
-        if not marked_to_raise(cell):
+        # Keras 2 idioms only where they are shown failing: a cell marked to raise, or run via attempt(...)
+        if not marked_to_raise(cell) and "attempt(" not in src:
             for old in ("input_shape=", "batch_input_shape=", ".reset_states()"):
                 assert old not in src, f"{where}: Keras 2 idiom {old!r} outside a cell marked to raise"
 
