@@ -1,0 +1,226 @@
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+keras = pytest.importorskip("keras")
+
+from helpers import datasets, windows  # noqa: E402
+
+
+def arrays(n=100, timesteps=20, features=1):
+    x = np.arange(n * timesteps * features, dtype=np.float32).reshape(n, timesteps, features)
+    return x, np.arange(n, dtype=np.float32)[:, None]
+
+
+def collect(ds):
+    xs, ys = zip(*[(a.numpy(), b.numpy()) for a, b in ds])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def test_classic_recipe_gives_32_32_32_4_and_a_none_batch_axis():
+    ds = datasets.from_arrays(*arrays())
+    assert datasets.batch_sizes(ds) == [32, 32, 32, 4]
+    assert ds.element_spec[0].shape.as_list() == [None, 20, 1]
+    assert ds.element_spec[1].shape.as_list() == [None, 1]
+    assert ds.element_spec[0].dtype == tf.float32
+
+
+def test_drop_remainder_drops_the_last_batch_and_makes_the_batch_axis_static():
+    ds = datasets.from_arrays(*arrays(), drop_remainder=True)
+    assert datasets.batch_sizes(ds) == [32, 32, 32]
+    assert ds.element_spec[0].shape.as_list() == [32, 20, 1]
+
+
+def test_unshuffled_keeps_the_order_and_values():
+    x, y = arrays()
+    xs, ys = collect(datasets.from_arrays(x, y, batch_size=7))
+    np.testing.assert_array_equal(xs, x)
+    np.testing.assert_array_equal(ys, y)
+
+
+def test_shuffle_is_full_seeded_and_reshuffled_each_epoch():
+    x, y = arrays()
+    ds = datasets.from_arrays(x, y, shuffle=True, seed=0)
+    (x1, y1), (x2, y2) = collect(ds), collect(ds)
+    assert not np.array_equal(y1, y) and not np.array_equal(y1, y2), "shuffled, and differently each epoch"
+    assert sorted(y1[:, 0].tolist()) == y[:, 0].tolist(), "every window exactly once"
+    np.testing.assert_array_equal(x1[:, 0, 0] // 20, y1[:, 0])   # x and y stay paired
+    # the buffer holds every window: the first batch draws from the whole epoch, not its start
+    assert y1[:32].max() > 50
+    (x3, y3) = collect(datasets.from_arrays(x, y, shuffle=True, seed=0))
+    np.testing.assert_array_equal(y3, y1)   # same seed, same first epoch
+
+
+def test_float64_and_1d_targets_are_accepted_and_cast():
+    x, y = arrays()
+    ds = datasets.from_arrays(x.astype(np.float64), y[:, 0].astype(np.int64))
+    assert ds.element_spec[0].dtype == tf.float32 and ds.element_spec[1].shape.as_list() == [None]
+
+
+def test_sequence_targets_are_accepted():
+    x, _ = arrays()
+    ds = datasets.from_arrays(x, x + 1)
+    assert ds.element_spec[1].shape.as_list() == [None, 20, 1]
+
+
+def test_from_series_reuses_make_windows():
+    series = np.arange(60, dtype=np.float32).reshape(30, 2)
+    ds = datasets.from_series(series, 5, horizon=2, target_columns=[1], batch_size=4)
+    xw, yw = windows.make_windows(series, 5, horizon=2, target_columns=[1])
+    xs, ys = collect(ds)
+    np.testing.assert_array_equal(xs, xw)
+    np.testing.assert_array_equal(ys, yw)
+    assert datasets.batch_sizes(ds) == [4] * 6 == [4] * (windows.count_windows(30, 5, horizon=2) // 4)
+
+
+def test_from_series_matches_keras_timeseries_dataset_from_array():
+    series = np.random.default_rng(0).normal(size=(50, 1)).astype(np.float32)
+    t, h = 6, 3
+    ours = collect(datasets.from_series(series, t, horizon=h, batch_size=8))
+    theirs = collect(keras.utils.timeseries_dataset_from_array(series, series[t + h - 1:], sequence_length=t,
+                                                               batch_size=8))
+    n = len(ours[0])
+    np.testing.assert_array_equal(ours[0], theirs[0][:n])
+    np.testing.assert_array_equal(ours[1], theirs[1][:n])
+
+
+def test_a_model_fits_the_dataset_with_the_right_number_of_updates():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(20, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    log = datasets.EpochLog()
+    x, y = arrays()
+    history = model.fit(datasets.from_arrays(x / 2000, y / 100, shuffle=True, seed=1), epochs=2,
+                        shuffle=False, verbose=0, callbacks=[log])
+    assert log.updates == [4, 4] == [datasets.steps_per_epoch(100, 32)] * 2
+    assert len(log.seconds) == 2 and all(s > 0 for s in log.seconds)
+    assert np.isfinite(history.history["loss"]).all()
+
+
+@pytest.mark.parametrize("n,b,drop,steps", [(100, 32, False, 4), (100, 32, True, 3), (712, 50, False, 15),
+                                            (712, 50, True, 14), (64, 32, True, 2), (0, 8, False, 0),
+                                            (5, 8, False, 1), (5, 8, True, 0)])
+def test_steps_per_epoch(n, b, drop, steps):
+    assert datasets.steps_per_epoch(n, b, drop_remainder=drop) == steps
+    if n:
+        assert len(datasets.from_arrays(*arrays(n), batch_size=b, drop_remainder=False)) == \
+            datasets.steps_per_epoch(n, b)
+
+
+def test_simulated_load_counts_calls_and_cache_runs_it_once():
+    x, y = arrays(10)
+    load = datasets.SimulatedLoad(0.0)
+    ds = tf.data.Dataset.from_tensor_slices((x, y))
+    _ = list(ds.map(load).repeat(3))
+    assert load.calls == 30
+    load.calls = 0
+    cached = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE).cache()
+    for _ in range(3):
+        xs = np.stack([a.numpy() for a, _ in cached])
+    assert load.calls == 10
+    np.testing.assert_array_equal(xs, x)
+    assert ds.map(load).element_spec[0].shape.as_list() == [20, 1], "static shape kept"
+    single = tf.data.Dataset.from_tensor_slices(x).map(load)
+    assert single.element_spec.shape.as_list() == [20, 1]
+
+
+# --- bad input: each message names the argument, what came in, what was expected, the fix ---------------
+
+@pytest.mark.parametrize("x,y,err,words", [
+    (np.zeros((100, 20, 1)), np.zeros((99, 1)), ValueError, "y: 99 targets for 100 windows in x"),
+    (np.zeros((100, 20)), np.zeros((100, 1)), ValueError, "x: shape (100, 20) has 2 axes"),
+    (np.zeros((100, 20, 1, 1)), np.zeros((100, 1)), ValueError, "x: shape (100, 20, 1, 1) has an extra trailing"),
+    (np.zeros(100), np.zeros(100), ValueError, "x: shape (100,) has 1 axes"),
+    (np.full((3, 2, 1), np.nan), np.zeros(3), ValueError, "x: 6 values are NaN or infinite"),
+    (np.zeros((3, 2, 1)), np.array([0.0, np.nan, 1.0]), ValueError,
+     "y: 1 targets are NaN or infinite (first at index (1,))"),
+    (np.zeros((3, 2, 1)), np.zeros((3, 1, 1, 1)), ValueError, "y: shape (3, 1, 1, 1) has 4 axes"),
+    (np.zeros((3, 2, 1)), np.zeros((3, 5, 1)), ValueError, "y: sequence targets (3, 5, 1) have 5 steps"),
+    (np.zeros((3, 2, 1)), np.float32(1.0), ValueError, "y: shape () has 0 axes"),
+    (np.zeros((3, 2, 1)), 1.0, TypeError, "y: expected a NumPy array of targets, got float"),
+    (np.zeros((3, 2, 1)), np.array(["a", "b", "c"]), TypeError, "y: expected numbers"),
+    (np.zeros((3, 2, 1), int), np.zeros(3), TypeError, "x: dtype is int64"),
+    ("windows", np.zeros(3), TypeError, "x: expected a NumPy array"),
+])
+def test_bad_arrays_are_explained(x, y, err, words):
+    with pytest.raises(err) as info:
+        datasets.from_arrays(x, y)
+    assert words in str(info.value)
+
+
+def test_mismatched_lengths_message_says_how_to_fix():
+    with pytest.raises(ValueError) as info:
+        datasets.from_arrays(np.zeros((100, 20, 1)), np.zeros((99, 1)))
+    assert "windows.make_windows" in str(info.value) and "x[:n], y[:n]" in str(info.value)
+
+
+def test_a_dataset_is_not_an_array():
+    ds = tf.data.Dataset.from_tensor_slices(np.zeros((3, 2, 1)))
+    with pytest.raises(TypeError, match="x: expected a NumPy array or tensor, got"):
+        datasets.from_arrays(ds, np.zeros(3))
+    with pytest.raises(TypeError, match="y: expected a NumPy array of targets, got"):
+        datasets.from_arrays(np.zeros((3, 2, 1)), ds)
+
+
+@pytest.mark.parametrize("kwargs,err,words", [
+    ({"batch_size": 0}, ValueError, "batch_size: expected an int >= 1 such as batch_size=32, got 0"),
+    ({"batch_size": -4}, ValueError, "batch_size: expected an int >= 1"),
+    ({"batch_size": 32.0}, TypeError, "batch_size: expected an int >= 1 such as batch_size=32, got 32.0 (float). "
+                                      "Fix: batch_size=int(...)"),
+    ({"batch_size": "32"}, TypeError, "got '32' (str)"),
+    ({"batch_size": True}, TypeError, "got True (bool)"),
+    ({"batch_size": None}, TypeError, "got None (NoneType)"),
+    ({"batch_size": 200, "drop_remainder": True}, ValueError, "the dataset would be empty"),
+    ({"shuffle": "yes"}, TypeError, "shuffle: expected True or False, got 'yes'"),
+    ({"drop_remainder": 1}, TypeError, "drop_remainder: expected True or False"),
+    ({"shuffle": True, "seed": -1}, ValueError, "seed: expected an int >= 0"),
+    ({"shuffle": True, "seed": 1.5}, TypeError, "seed: expected an int"),
+])
+def test_bad_options_are_explained(kwargs, err, words):
+    with pytest.raises(err) as info:
+        datasets.from_arrays(*arrays(), **kwargs)
+    assert words in str(info.value)
+
+
+def test_numpy_ints_and_bools_are_fine():
+    ds = datasets.from_arrays(*arrays(), batch_size=np.int64(50), drop_remainder=np.bool_(True))
+    assert datasets.batch_sizes(ds) == [50, 50]
+
+
+@pytest.mark.parametrize("series,kwargs,err,words", [
+    (np.arange(10), {"timesteps": 3}, TypeError, "series: dtype is int64"),
+    (np.array([1.0, np.nan, 3.0, 4.0]), {"timesteps": 2}, ValueError, "series: contains NaN"),
+    (np.zeros((2, 3, 4)), {"timesteps": 2}, ValueError, "series: expected shape (T,) or (T, F)"),
+    (np.zeros(10), {"timesteps": 20}, ValueError, "series: 10 steps are too short"),
+    (np.zeros(10), {"timesteps": 0}, ValueError, "timesteps: expected an int >= 1"),
+    (np.zeros(10), {"timesteps": 3, "batch_size": 0}, ValueError, "batch_size: expected an int >= 1"),
+])
+def test_bad_series_are_explained(series, kwargs, err, words):
+    with pytest.raises(err) as info:
+        datasets.from_series(series, **kwargs)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("args,err,words", [
+    ((100, 0), ValueError, "batch_size: expected an int >= 1"),
+    ((100, 2.5), TypeError, "batch_size: expected an int"),
+    ((-1, 32), ValueError, "n_samples: expected an int >= 0"),
+    ((100.0, 32), TypeError, "n_samples: expected an int"),
+])
+def test_bad_steps_per_epoch(args, err, words):
+    with pytest.raises(err, match=words):
+        datasets.steps_per_epoch(*args)
+
+
+def test_batch_sizes_needs_a_batched_dataset():
+    with pytest.raises(TypeError, match="dataset: expected a tf.data.Dataset, got ndarray"):
+        datasets.batch_sizes(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"not batches; call \.batch\(batch_size\) first"):
+        datasets.batch_sizes(tf.data.Dataset.range(5))
+    assert datasets.batch_sizes(tf.data.Dataset.range(5).batch(2)) == [2, 2, 1]
+
+
+@pytest.mark.parametrize("delay", [-0.1, 2, "fast", True])
+def test_simulated_load_bad_delay(delay):
+    with pytest.raises(ValueError, match="delay: expected seconds per element"):
+        datasets.SimulatedLoad(delay)
