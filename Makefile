@@ -25,7 +25,7 @@ help:
 	@echo "make test     unit tests + strict nbval over every notebook"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
 	@echo "make site     offline HTML version of the course in _site/ (open _site/index.html)"
-	@echo "make bench    speed benchmarks and notebook times, printed as one table"
+	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
 	@echo "make clean    remove .venv and caches"
 
 $(STAMP): pyproject.toml
@@ -59,7 +59,7 @@ site: $(STAMP)
 	$(BIN)/python tools/build_site.py _site
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ONLY)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _site

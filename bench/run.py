@@ -25,6 +25,7 @@ class Row:
     value: float     # seconds (or another unit)
     baseline: bool = False
     unit: str = "s"
+    compare: bool = True   # False: a plain measurement, no ratio (e.g. each notebook's run time)
 
 
 def timeit(fn, repeat: int = 3) -> float:
@@ -44,22 +45,29 @@ def progress(message: str) -> None:
 def main() -> int:
     here = Path(__file__).parent
     rows: list[Row] = []
+    only = sys.argv[1:]          # e.g. `python bench/run.py windows pipeline` runs only those modules
     for path in sorted(here.glob("bench_*.py")):
+        if only and path.stem.removeprefix("bench_") not in only:
+            continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         progress(f"{path.stem}")
         rows.extend(module.run(progress))
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
-    print(f"| {'benchmark':<34} | {'case':<44} | {'value':>10} | {'ratio':>7} |")
-    print(f"|{'-' * 36}|{'-' * 46}|{'-' * 12}|{'-' * 9}|")
+    print(f"| {'benchmark':<34} | {'case':<44} | {'value':>10} | {'ratio':>9} |")
+    print(f"|{'-' * 36}|{'-' * 46}|{'-' * 12}|{'-' * 11}|")
     for group in dict.fromkeys(r.group for r in rows):
         members = [r for r in rows if r.group == group]
         base = next((r for r in members if r.baseline), members[0])
         for r in members:
-            ratio = r.value / base.value if base.value else float("nan")
             value = f"{r.value:.4f} {r.unit}" if r.unit == "s" else f"{r.value:.3f} {r.unit}"
-            print(f"| {group:<34} | {r.case:<44} | {value:>10} | {ratio:>6.2f}x |")
+            if r.compare and base.value:
+                x = r.value / base.value
+                ratio = f"{x:,.0f}x" if x >= 100 else f"{x:.2f}x"
+            else:
+                ratio = "—"
+            print(f"| {group:<34} | {r.case:<44} | {value:>10} | {ratio:>9} |")
     print("\nratio = value / the group's baseline (the first row of each group): below 1 is faster/smaller.")
     return 0
 
