@@ -1,0 +1,519 @@
+"""Variable-length sequences: check them, pad them, batch them by length, measure the padding.
+
+Introduced in notebook 04 (variable-length sequences: padding, masking, per-batch padding and
+bucketing). The padding and batching are done by Keras and ``tf.data``
+(``keras.utils.pad_sequences``, ``Dataset.padded_batch``, ``Dataset.bucket_by_sequence_length``);
+this module checks their input, names the concepts and measures what each choice costs:
+
+- :func:`check_sequences` / :func:`lengths`: a list of ``(T_i,)`` or ``(T_i, F)`` arrays, checked.
+- :func:`pad`: ``keras.utils.pad_sequences`` with the dtype taken from the data (never the
+  silent ``int32`` default on float series).
+- :func:`step_mask`, :func:`collisions`: the mask ``Masking``/``mask_zero`` computes, and how many
+  *real* steps it would hide because they equal the mask value.
+- :func:`unpadded_outputs`: a model's output for each sequence at its own length (the reference
+  a masked, padded batch must reproduce).
+- :func:`to_dataset`, :func:`bucket_dataset`: unbatched and bucketed ``tf.data`` pipelines, with
+  ``(x, y)`` elements handled.
+- :func:`padding_stats`, :func:`batch_masks`, :func:`mask_stats`: the padding fraction
+  (padding steps / all steps), computed from lengths or measured on the batches a dataset yields.
+- :func:`check_cudnn_mask`: would cuDNN (GPU) accept this mask?
+- :func:`plot_masks`: the masks of each batch as a heat-map.
+
+TensorFlow is imported inside the functions that need it, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+from helpers.checks import Report
+
+PADDING_MODES = ("pre", "post")
+
+
+# --------------------------------------------------------------------------- checking and padding
+
+def check_sequences(sequences: Any, *, name: str = "sequences") -> list[np.ndarray]:
+    """Check a list of variable-length sequences and return them as NumPy arrays.
+
+    Each sequence is ``(T_i,)`` (integer ids, or one feature) or ``(T_i, F)`` (F features per
+    step); all have the same number of axes and the same ``F``; ``T_i >= 1``; numbers only
+    (integers or floats), floats finite. Raises ``TypeError``/``ValueError`` naming the
+    argument, what came in, what was expected and the fix.
+
+    >>> [s.shape for s in check_sequences([[1, 2, 3], [4, 5]])]
+    [(3,), (2,)]
+    """
+    if isinstance(sequences, np.ndarray) and sequences.dtype != object:
+        sequences = list(sequences)   # an already rectangular array: one row per sequence
+    if isinstance(sequences, (str, bytes)) or not isinstance(sequences, (list, tuple, np.ndarray)):
+        raise TypeError(f"{name}: expected a list of sequences (arrays or lists of numbers), got "
+                        f"{type(sequences).__name__}. Fix: pass e.g. [np.array([...]), np.array([...])].")
+    if len(sequences) == 0:
+        raise ValueError(f"{name}: got an empty list; expected at least one sequence.")
+    out: list[np.ndarray] = []
+    for i, seq in enumerate(sequences):
+        if isinstance(seq, (str, bytes)):
+            raise TypeError(f"{name}[{i}]: got the string {seq!r}; expected numbers. Turn text into integer ids "
+                            f"first (a vocabulary that maps each word to an id >= 1, keeping 0 for padding).")
+        try:
+            arr = np.asarray(seq)
+        except ValueError as err:
+            raise ValueError(f"{name}[{i}]: cannot become an array ({err}); each sequence must be (T,) or "
+                             f"(T, F) with the same F on every step.") from None
+        if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+            raise TypeError(f"{name}[{i}]: dtype {arr.dtype} is not numeric; expected integers (ids) or floats. "
+                            f"Fix: convert it, e.g. np.asarray(seq, dtype='float32').")
+        if arr.ndim not in (1, 2):
+            raise ValueError(f"{name}[{i}]: shape {arr.shape} has {arr.ndim} axes; one sequence must be (T,) or "
+                             f"(T, F). A batch axis is added by padding, not per sequence.")
+        if arr.shape[0] == 0:
+            raise ValueError(f"{name}[{i}]: is empty (shape {arr.shape}); every sequence needs at least one "
+                             f"step. Fix: drop empty sequences before padding, e.g. [s for s in seqs if len(s)].")
+        if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+            raise ValueError(f"{name}[{i}]: contains NaN or infinite values; one NaN makes every loss NaN. "
+                             f"Fix: drop or fill them before padding.")
+        if out and arr.ndim != out[0].ndim:
+            raise ValueError(f"{name}[{i}]: shape {arr.shape} has {arr.ndim} axes but {name}[0] has "
+                             f"{out[0].ndim} {out[0].shape}; give all sequences the same layout, (T,) or (T, F).")
+        if out and arr.ndim == 2 and arr.shape[1] != out[0].shape[1]:
+            raise ValueError(f"{name}[{i}]: has {arr.shape[1]} features (shape {arr.shape}) but {name}[0] has "
+                             f"{out[0].shape[1]}; every sequence needs the same features. Select the same columns "
+                             f"for all of them.")
+        out.append(arr)
+    return out
+
+
+def lengths(sequences: Any) -> np.ndarray:
+    """The number of steps of each sequence: ``lengths([[1, 2, 3], [4]])`` -> ``array([3, 1])``."""
+    return np.array([len(s) for s in check_sequences(sequences)], dtype=np.int64)
+
+
+def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "post",
+        value: float = 0.0) -> np.ndarray:
+    """``keras.utils.pad_sequences`` with the dtype of the data and post padding by default.
+
+    ``keras.utils.pad_sequences`` defaults to ``dtype='int32'`` and turns ``[0.4, 1.7]`` into
+    ``[0, 1]`` without a word; here floats stay ``float32`` and integer ids stay ``int32``.
+    Returns ``(N, maxlen)`` for ``(T_i,)`` sequences and ``(N, maxlen, F)`` for ``(T_i, F)``.
+
+    >>> pad([[1, 2, 3], [4]]).tolist()
+    [[1, 2, 3], [4, 0, 0]]
+    """
+    seqs = check_sequences(sequences)
+    for arg, mode in (("padding", padding), ("truncating", truncating)):
+        if mode not in PADDING_MODES:
+            raise ValueError(f"{arg}: expected 'pre' or 'post', got {mode!r}.")
+    if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, (int, np.integer)) or maxlen < 1):
+        raise ValueError(f"maxlen: expected a positive int or None (the longest sequence), got {maxlen!r}.")
+    floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)
+    if not floats and float(value) != int(value):
+        raise ValueError(f"value: {value!r} is not an integer, but the sequences hold integer ids; "
+                         f"pick an integer padding id (usually 0).")
+    import keras
+    return keras.utils.pad_sequences(seqs, maxlen=maxlen, dtype="float32" if floats else "int32",
+                                     padding=padding, truncating=truncating, value=value)
+
+
+def step_mask(x: Any, mask_value: float = 0.0) -> np.ndarray:
+    """The mask Keras computes: True for a real step, False for a step it will skip.
+
+    For ``(batch, timesteps, features)`` a step is skipped only when *every* feature equals
+    ``mask_value`` (the rule of ``keras.layers.Masking``); for ``(batch, timesteps)`` integer
+    ids, when the id equals ``mask_value`` (the rule of ``Embedding(mask_zero=True)`` for 0).
+
+    >>> step_mask(np.array([[[1., 0.], [0., 0.], [0., 2.]]])).tolist()
+    [[True, False, True]]
+    """
+    x = np.asarray(x)
+    if x.ndim == 3:
+        return np.any(x != mask_value, axis=-1)
+    if x.ndim == 2:
+        return x != mask_value
+    raise ValueError(f"x: shape {x.shape} has {x.ndim} axes; expected (batch, timesteps, features) or "
+                     f"(batch, timesteps) of ids.")
+
+
+def collisions(sequences: Any, mask_value: float = 0.0) -> int:
+    """How many *real* steps the mask would hide, because all their features equal ``mask_value``.
+
+    Anything above 0 means the model silently skips real data. Fix: pad with a value the data
+    never takes (and mask that value), or add a feature that is 1 on every real step.
+
+    >>> collisions([[[0.0], [1.5]], [[2.0]]])
+    1
+    """
+    seqs = check_sequences(sequences)
+    return int(sum((~step_mask(s.reshape(1, len(s), -1), mask_value)).sum() for s in seqs))
+
+
+def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
+    """What ``model`` outputs for each sequence at its own length, without any padding.
+
+    The reference a padded, masked batch must reproduce. Sequences of equal length run together
+    as one batch (rows of a batch never interact), so this needs one call per distinct length,
+    not one per sequence. Returns ``(N, ...)`` in the order of ``sequences``.
+    """
+    seqs = check_sequences(sequences)
+    if not callable(model):
+        raise TypeError(f"model: expected a Keras model (or any callable on a batch), got {type(model).__name__}.")
+    n = np.array([len(s) for s in seqs])
+    out: list[Any] = [None] * len(seqs)
+    for length in np.unique(n):
+        rows = np.flatnonzero(n == length)
+        batch = np.stack([seqs[i] for i in rows])              # shape: (rows, length[, features])
+        if np.issubdtype(batch.dtype, np.floating):
+            batch = batch.astype(np.float32)
+        for i, value in zip(rows, np.asarray(model(batch))):
+            out[i] = value
+    return np.stack(out)
+
+
+# --------------------------------------------------------------------------- tf.data pipelines
+
+def to_dataset(sequences: Any, targets: Any = None):
+    """An unbatched ``tf.data.Dataset`` with one variable-length sequence per element.
+
+    Elements are ``x`` of shape ``(T_i, F)`` (or ``(T_i,)`` for ids), or ``(x, y)`` when
+    ``targets`` is given: one target per sequence (``targets[i]`` of any fixed shape) or one
+    target *sequence* per sequence (``targets[i]`` with ``T_i`` steps, for
+    ``return_sequences=True`` models). Floats become ``float32``, integer ids ``int32`` (as with
+    ``pad_sequences``). Batch it with ``.padded_batch(...)`` or :func:`bucket_dataset`. Built
+    from a ragged tensor, without a Python generator.
+    """
+    import tensorflow as tf
+
+    seqs = check_sequences(sequences)
+    xs = _ragged(seqs)
+    if targets is None:
+        return tf.data.Dataset.from_tensor_slices(xs).map(tf.convert_to_tensor)
+    ys = _targets(targets, seqs)
+    return tf.data.Dataset.from_tensor_slices((xs, ys)).map(
+        lambda x, y: (tf.convert_to_tensor(x), tf.convert_to_tensor(y)))
+
+
+def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None = None,
+                  pad_to_bucket_boundary: bool = False) -> tuple[list[int], list[int]]:
+    """Check ``bucket_by_sequence_length`` arguments; return them as lists of ints.
+
+    Boundaries are exclusive upper limits, strictly increasing: ``[20, 22]`` makes the buckets
+    ``[0, 20)``, ``[20, 22)`` and ``[22, inf)``, so ``batch_sizes`` needs one more entry than
+    ``boundaries``. With ``pad_to_bucket_boundary=True`` every length must be below the last
+    boundary (TensorFlow would otherwise fail in the middle of an epoch).
+    """
+    b = _int_list("boundaries", boundaries, low=1)
+    s = _int_list("batch_sizes", batch_sizes, low=1)
+    if any(later <= earlier for earlier, later in zip(b, b[1:])):
+        raise ValueError(f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
+                         f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries)).")
+    if len(s) != len(b) + 1:
+        raise ValueError(f"batch_sizes: got {len(s)} sizes {s} for {len(b)} boundaries {b}; expected "
+                         f"{len(b) + 1}: one per bucket, the last one for lengths >= {b[-1]}. "
+                         f"Fix: e.g. batch_sizes={[s[0]] * (len(b) + 1)}.")
+    if pad_to_bucket_boundary and max_length is not None and max_length >= b[-1]:
+        raise ValueError(f"boundaries: with pad_to_bucket_boundary=True every length must be < the last "
+                         f"boundary {b[-1]}, but the longest sequence has {max_length} steps. Fix: add a "
+                         f"boundary above {max_length} (e.g. {max_length + 1}) or pad_to_bucket_boundary=False.")
+    return b, s
+
+
+def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int], batch_sizes: Sequence[int],
+                   padding_value: float = 0.0, pad_to_bucket_boundary: bool = False,
+                   drop_remainder: bool = False):
+    """Group sequences of similar length into batches, each padded to its own longest sequence.
+
+    ``data`` is a list of sequences (with optional ``targets``, as in :func:`to_dataset`) or an
+    unbatched ``tf.data.Dataset`` whose elements are ``x`` or ``(x, y)``. Calls
+    ``Dataset.bucket_by_sequence_length`` with a length function of the right arity (in TF 2.21
+    it receives two arguments for ``(x, y)`` elements) and pads ``x`` with ``padding_value``
+    (variable-length targets with 0). Order: a bucket's batch leaves when the bucket is full;
+    partial batches leave at the end of the data. The number of batches is computed from the
+    lengths and declared (``assert_cardinality``): without it ``len(ds)`` fails and Keras 3.15
+    warns "Your input ran out of data" after every epoch.
+
+    >>> ds = bucket_dataset([[1], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5]], boundaries=[3], batch_sizes=[2, 2])
+    >>> [b.numpy().tolist() for b in ds]  # doctest: +SKIP
+    [[[1, 0], [1, 2]], [[1, 2, 3, 0, 0], [1, 2, 3, 4, 5]]]
+    """
+    import tensorflow as tf
+
+    if isinstance(data, tf.data.Dataset):
+        if targets is not None:
+            raise TypeError("targets: pass targets only with a list of sequences; a Dataset already carries "
+                            "its (x, y) elements.")
+        ds = data
+    else:
+        ds = to_dataset(data, targets)
+    spec = ds.element_spec
+    paired = isinstance(spec, tuple)
+    if paired and len(spec) != 2:
+        raise TypeError(f"data: expected elements x or (x, y), got a tuple of {len(spec)} components.")
+    x_spec = spec[0] if paired else spec
+    if not isinstance(x_spec, tf.TensorSpec) or x_spec.shape.rank is None or x_spec.shape.rank < 1:
+        raise TypeError(f"data: elements must be one unbatched sequence each, (T,) or (T, F); got {x_spec}. "
+                        f"Fix: call bucket_dataset before .batch()/.padded_batch(), e.g. on to_dataset(...).")
+    if x_spec.shape.rank > 2:
+        raise ValueError(f"data: elements have shape {x_spec.shape}, which looks batched; expected one sequence "
+                         f"(T,) or (T, F) per element. Fix: .unbatch() first, or build with to_dataset(...).")
+    if paired:
+        def length(x, y):   # TF 2.21 unpacks (x, y) into two arguments
+            return tf.shape(x)[0]
+    else:
+        def length(x):
+            return tf.shape(x)[0]
+    if not isinstance(data, tf.data.Dataset):
+        n = lengths(data)
+    elif ds.cardinality() >= 0:                           # finite and known: read the lengths once
+        n = np.fromiter(ds.map(length).as_numpy_iterator(), dtype=np.int64)
+    else:
+        n = None
+    b, s = check_buckets(boundaries, batch_sizes, max_length=None if n is None or not len(n) else int(n.max()),
+                         pad_to_bucket_boundary=pad_to_bucket_boundary)
+    if x_spec.dtype.is_integer and float(padding_value) != int(padding_value):
+        raise ValueError(f"padding_value: {padding_value!r} is not an integer, but the sequences hold integer "
+                         f"ids ({x_spec.dtype.name}); pick an integer padding id (usually 0).")
+    pad_x = tf.constant(int(padding_value) if x_spec.dtype.is_integer else padding_value, dtype=x_spec.dtype)
+    pad_values = (pad_x, tf.constant(0, dtype=spec[1].dtype)) if paired else pad_x
+    out = ds.bucket_by_sequence_length(length, bucket_boundaries=b, bucket_batch_sizes=s,
+                                       padding_values=pad_values, pad_to_bucket_boundary=pad_to_bucket_boundary,
+                                       drop_remainder=drop_remainder)
+    if n is None:
+        return out
+    # Bucketing hides the number of batches from tf.data (cardinality UNKNOWN), and Keras 3.15 then warns
+    # "Your input ran out of data" after every epoch. The count is exact: ceil (or floor) of size per bucket.
+    per_bucket = np.bincount(np.searchsorted(b, n, side="right"), minlength=len(s))
+    sizes = np.array(s)
+    batches = (per_bucket // sizes) if drop_remainder else -(-per_bucket // sizes)
+    return out.apply(tf.data.experimental.assert_cardinality(int(batches.sum())))
+
+
+# --------------------------------------------------------------------------- measuring the padding
+
+@dataclass(frozen=True)
+class PaddingStats:
+    """How much of a padded dataset is padding: ``fraction = padding steps / all steps``."""
+
+    strategy: str
+    sequences: int
+    real_steps: int
+    total_steps: int
+    batches: int | None = None
+
+    @property
+    def padding_steps(self) -> int:
+        return self.total_steps - self.real_steps
+
+    @property
+    def fraction(self) -> float:
+        return self.padding_steps / self.total_steps
+
+    def __str__(self) -> str:
+        batches = "" if self.batches is None else f" in {self.batches} batches"
+        return (f"{self.strategy}: {self.sequences} sequences{batches}, {self.total_steps:,} steps computed, "
+                f"{self.padding_steps:,} of them padding ({self.fraction:.1%})")
+
+    __repr__ = __str__
+
+
+def padding_stats(lengths_: Any, *, batch_size: int | None = None, strategy: str | None = None) -> PaddingStats:
+    """Padding fraction computed from the lengths alone.
+
+    ``batch_size=None``: global padding, every sequence padded to the longest of all (what
+    ``pad_sequences`` does). With ``batch_size``: consecutive batches in the given order, each
+    padded to its own longest sequence (what ``Dataset.padded_batch`` does).
+
+    >>> padding_stats([2, 4, 3, 3]).fraction, padding_stats([2, 4, 3, 3], batch_size=2).fraction
+    (0.25, 0.14285714285714285)
+    """
+    n = _lengths_array(lengths_)
+    if batch_size is None:
+        total, batches = len(n) * int(n.max()), None
+        strategy = strategy or "global padding"
+    else:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive int or None (global padding), got {batch_size!r}.")
+        starts = np.arange(0, len(n), batch_size)
+        widths = np.maximum.reduceat(n, starts)                      # longest sequence of each batch
+        sizes = np.diff(np.r_[starts, len(n)])                       # rows in each batch
+        total, batches = int((widths * sizes).sum()), len(starts)
+        strategy = strategy or f"per-batch padding (batch {batch_size})"
+    return PaddingStats(strategy, len(n), int(n.sum()), total, batches)
+
+
+def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
+    """The mask of every batch a dataset yields, as ``(batch, timesteps)`` boolean arrays.
+
+    Uses the same rule as the model (:func:`step_mask`), so it shows what the LSTM will skip.
+    Elements may be ``x`` or ``(x, y)``; ``x`` is ``(batch, timesteps[, features])``.
+    """
+    masks = []
+    for element in dataset:
+        x = element[0] if isinstance(element, (tuple, list)) else element
+        x = np.asarray(x)
+        if x.ndim not in (2, 3):
+            raise ValueError(f"dataset: a batch has shape {x.shape}; expected (batch, timesteps[, features]). "
+                             f"Is the dataset batched (padded_batch / bucket_dataset)?")
+        masks.append(step_mask(x, mask_value))
+    if not masks:
+        raise ValueError("dataset: yielded no batches; expected at least one.")
+    return masks
+
+
+def mask_stats(masks: Sequence[np.ndarray], *, strategy: str) -> PaddingStats:
+    """Padding fraction measured on the masks of the batches (from :func:`batch_masks`)."""
+    masks = _mask_list(masks)
+    return PaddingStats(strategy, sum(m.shape[0] for m in masks), int(sum(m.sum() for m in masks)),
+                        int(sum(m.size for m in masks)), len(masks))
+
+
+def check_cudnn_mask(mask: Any) -> Report:
+    """Would cuDNN (an LSTM on a GPU) accept this mask? It needs every row right-padded
+    (real steps first, then only padding) and no row fully padded. Returns a Report, never raises
+    on a bad mask: on a CPU any mask works; on a GPU, Keras 3 fails on such a mask unless the
+    layer has ``use_cudnn=False``.
+    """
+    mask = _mask_list([mask])[0]
+    n_real = mask.sum(axis=1)
+    right = np.arange(mask.shape[1])[None, :] < n_real[:, None]     # what a right-padded mask looks like
+    not_right = np.flatnonzero((mask != right).any(axis=1)).tolist()
+    empty = np.flatnonzero(n_real == 0).tolist()
+    lines = []
+    if not_right:
+        lines.append(f"rows {not_right} are not right-padded (padding before or between real steps)")
+    if empty:
+        lines.append(f"rows {empty} are fully padded (no real step)")
+    if lines:
+        lines.append("On a GPU: pad with padding='post' and drop empty sequences, or LSTM(..., use_cudnn=False).")
+        return Report(False, f"cuDNN would reject this mask ({mask.shape[0]} rows)", tuple(lines))
+    return Report(True, f"cuDNN accepts this mask: all {mask.shape[0]} rows right-padded, none empty")
+
+
+# --------------------------------------------------------------------------- the picture
+
+MASK_COLORS = ListedColormap(["white", "#f4a259", "#264653"])   # not computed, padding, real step
+
+
+def plot_masks(panels: Mapping[str, Sequence[np.ndarray]] | Sequence[np.ndarray], *, title: str | None = None):
+    """Draw masks as heat-maps: one panel per strategy, one row per sequence, one column per step.
+
+    ``panels`` maps a strategy name to its list of batch masks (from :func:`batch_masks`), or is
+    one list of masks. Dark: a real step; orange: padding the LSTM still runs through (but the
+    mask makes it skip); white: steps the batch does not contain at all. Thin lines separate
+    batches. Returns the figure.
+    """
+    if not isinstance(panels, Mapping):
+        panels = {"": panels}
+    if not panels:
+        raise ValueError("panels: expected at least one list of masks, got none.")
+    panels = {name: _mask_list(masks) for name, masks in panels.items()}
+    width = max(m.shape[1] for masks in panels.values() for m in masks)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels) + 0.6, 4.2), squeeze=False,
+                             sharey=True)
+    for ax, (name, masks) in zip(axes[0], panels.items()):
+        rows = [np.pad(m.astype(int) + 1, ((0, 0), (0, width - m.shape[1]))) for m in masks]
+        image = np.concatenate(rows)                                   # shape: (sequences, width)
+        ax.imshow(image, aspect="auto", cmap=MASK_COLORS, vmin=0, vmax=2, interpolation="nearest")
+        for edge in np.cumsum([m.shape[0] for m in masks])[:-1]:
+            ax.axhline(edge - 0.5, color="0.2", lw=0.6)
+        stats = mask_stats(masks, strategy=name)
+        ax.set_title(f"{name}\n{stats.batches} batches, padding {stats.fraction:.1%}" if name else
+                     f"padding {stats.fraction:.1%}", fontsize=10)
+        ax.set_xlabel("timestep")
+        ax.grid(False)
+    axes[0, 0].set_ylabel("sequence (in batch order)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=MASK_COLORS(i), ec="0.5") for i in (2, 1, 0)]
+    fig.legend(handles, ["real step", "padding (masked)", "not in the batch"], loc="lower center", ncol=3,
+               frameon=False, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+# --------------------------------------------------------------------------- internals
+
+def _ragged(seqs: list[np.ndarray]):
+    import tensorflow as tf
+
+    values = np.concatenate(seqs)
+    if np.issubdtype(values.dtype, np.floating):
+        values = values.astype(np.float32)
+    else:   # ids as int32, like pad_sequences: a Python int padding value (-1) then matches the dtype
+        info = np.iinfo(np.int32)
+        if values.min() < info.min or values.max() > info.max:
+            raise ValueError(f"sequences: integer values from {values.min()} to {values.max()} do not fit int32; "
+                             f"ids must be below {info.max:,}. Fix: renumber the vocabulary from 1.")
+        values = values.astype(np.int32)
+    return tf.RaggedTensor.from_row_lengths(values, np.array([len(s) for s in seqs], dtype=np.int64))
+
+
+def _targets(targets: Any, seqs: list[np.ndarray]):
+    """Targets: one fixed-shape target per sequence, or one target sequence as long as each input."""
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
+        raise TypeError(f"targets: expected one target per sequence (an array or a list), got "
+                        f"{type(targets).__name__}.")
+    if len(targets) != len(seqs):
+        raise ValueError(f"targets: got {len(targets)} targets for {len(seqs)} sequences; expected one per "
+                         f"sequence, in the same order.")
+    try:
+        ys = np.asarray(targets)
+    except ValueError:                       # rows of different lengths: target sequences
+        ys = np.asarray([], dtype=object)
+    if ys.dtype != object:                   # one fixed-shape target per sequence
+        if ys.dtype == bool or not (np.issubdtype(ys.dtype, np.integer) or np.issubdtype(ys.dtype, np.floating)):
+            raise TypeError(f"targets: dtype {ys.dtype} is not numeric; expected integers or floats.")
+        return ys.astype(np.float32) if np.issubdtype(ys.dtype, np.floating) else ys
+    ys = check_sequences(list(targets), name="targets")
+    bad = [i for i, (t, s) in enumerate(zip(ys, seqs)) if len(t) != len(s)]
+    if bad:
+        i = bad[0]
+        raise ValueError(f"targets[{i}]: has {len(ys[i])} steps but sequences[{i}] has {len(seqs[i])}; target "
+                         f"sequences must be as long as their inputs (or give one fixed-shape target per sequence).")
+    return _ragged(ys)
+
+
+def _lengths_array(values: Any) -> np.ndarray:
+    try:
+        n = np.asarray(values)
+    except ValueError:
+        n = np.asarray([], dtype=object)
+    if n.ndim != 1 or n.size == 0 or not np.issubdtype(n.dtype, np.integer):
+        raise TypeError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+                        f"{values!r:.80}. Fix: padding.lengths(sequences).")
+    if (n < 1).any():
+        raise ValueError(f"lengths: every length must be >= 1, got {int(n.min())} at index {int(np.argmin(n))}.")
+    return n.astype(np.int64)
+
+
+def _mask_list(masks: Any) -> list[np.ndarray]:
+    if isinstance(masks, np.ndarray) and masks.ndim == 2:
+        masks = [masks]
+    out = []
+    for i, m in enumerate(masks):
+        m = np.asarray(m)
+        if m.dtype != bool or m.ndim != 2:
+            raise TypeError(f"masks[{i}]: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
+                            f"Fix: padding.step_mask(x) or padding.batch_masks(dataset).")
+        out.append(m)
+    if not out:
+        raise ValueError("masks: got none; expected at least one (batch, timesteps) mask.")
+    return out
+
+
+def _int_list(arg: str, values: Any, *, low: int) -> list[int]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{arg}: expected a list of ints, got {values!r}.")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{arg}: got an empty list; expected at least one int.")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{arg}: expected ints, got {v!r} ({type(v).__name__}) in {values!r}.")
+        if v < low:
+            raise ValueError(f"{arg}: expected ints >= {low}, got {v} in {values!r}.")
+    return [int(v) for v in values]

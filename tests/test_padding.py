@@ -1,0 +1,332 @@
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import padding
+
+matplotlib.use("Agg")
+
+
+def seqs_of(lengths, features=1, start=1.0):
+    """Float sequences of these lengths whose values are never 0 (so padding with 0 is unambiguous)."""
+    return [np.arange(start, start + n * features, dtype=np.float32).reshape(n, features) for n in lengths]
+
+
+# --------------------------------------------------------------------------- check_sequences / pad
+
+def test_check_sequences_accepts_ids_and_features():
+    ids = padding.check_sequences([[1, 2, 3], [4]])
+    assert [s.shape for s in ids] == [(3,), (1,)]
+    feats = padding.check_sequences(seqs_of([2, 5], features=3))
+    assert [s.shape for s in feats] == [(2, 3), (5, 3)]
+    assert padding.lengths([[1, 2, 3], [4]]).tolist() == [3, 1]
+    assert padding.lengths(np.zeros((4, 7, 2))).tolist() == [7] * 4   # a rectangular array: one row each
+
+
+@pytest.mark.parametrize("sequences,err,words", [
+    ([], ValueError, "sequences: got an empty list"),
+    ([[1, 2], []], ValueError, "sequences[1]: is empty (shape (0,))"),
+    ([np.zeros((3, 2)), np.zeros((4, 3))], ValueError, "sequences[1]: has 3 features (shape (4, 3)) but sequences[0] has 2"),
+    ([np.zeros((3, 2)), np.zeros(4)], ValueError, "sequences[1]: shape (4,) has 1 axes but sequences[0] has 2"),
+    ([["a", "b"]], TypeError, "sequences[0]: dtype <U1 is not numeric"),
+    (["some text"], TypeError, "sequences[0]: got the string 'some text'"),
+    ([np.array([True, False])], TypeError, "dtype bool is not numeric"),
+    ([np.zeros((2, 3, 1))], ValueError, "sequences[0]: shape (2, 3, 1) has 3 axes"),
+    ([[1.0, np.nan]], ValueError, "sequences[0]: contains NaN"),
+    ("12345", TypeError, "sequences: expected a list of sequences"),
+    (42, TypeError, "sequences: expected a list of sequences (arrays or lists of numbers), got int"),
+    ([[[1.0], [1.0, 2.0]]], ValueError, "sequences[0]: cannot become an array"),
+])
+def test_bad_sequences_are_explained(sequences, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        padding.check_sequences(sequences)
+
+
+def test_pad_keeps_floats_where_pad_sequences_truncates_them():
+    keras = pytest.importorskip("keras")
+    floats = [[0.4, 1.7, 2.9], [3.6]]
+    default = keras.utils.pad_sequences(floats, padding="post")
+    assert default.dtype == np.int32 and default.tolist() == [[0, 1, 2], [3, 0, 0]]   # the silent trap
+    ours = padding.pad(floats)
+    assert ours.dtype == np.float32 and np.allclose(ours, [[0.4, 1.7, 2.9], [3.6, 0, 0]])
+    assert padding.pad([[1, 2, 3], [4]]).dtype == np.int32
+
+
+def test_pad_matches_keras_for_every_mode():
+    keras = pytest.importorskip("keras")
+    seqs = seqs_of([3, 5, 1], features=2)
+    for mode in ("pre", "post"):
+        for trunc in ("pre", "post"):
+            ours = padding.pad(seqs, maxlen=4, padding=mode, truncating=trunc, value=-1.0)
+            theirs = keras.utils.pad_sequences(seqs, maxlen=4, padding=mode, truncating=trunc, value=-1.0,
+                                               dtype="float32")
+            assert ours.shape == (3, 4, 2)
+            np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"padding": "left"}, "padding: expected 'pre' or 'post', got 'left'"),
+    ({"truncating": "end"}, "truncating: expected 'pre' or 'post'"),
+    ({"maxlen": 0}, "maxlen: expected a positive int or None"),
+    ({"maxlen": 2.5}, "maxlen: expected a positive int or None"),
+])
+def test_pad_bad_arguments(kwargs, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        padding.pad([[1.0, 2.0]], **kwargs)
+
+
+def test_pad_refuses_a_fractional_padding_id():
+    with pytest.raises(ValueError, match="value: 0.5 is not an integer"):
+        padding.pad([[1, 2], [3]], value=0.5)
+
+
+# --------------------------------------------------------------------------- masks
+
+def test_step_mask_follows_the_keras_rules():
+    keras = pytest.importorskip("keras")
+    x = np.array([[[1.0, 0.0], [0.0, 0.0], [0.0, 2.0], [0.0, 0.0]]], dtype=np.float32)
+    ours = padding.step_mask(x)
+    assert ours.tolist() == [[True, False, True, False]]
+    np.testing.assert_array_equal(ours, np.asarray(keras.layers.Masking(0.0).compute_mask(x)))
+    ids = np.array([[1, 2, 0, 0], [3, 0, 0, 0]])
+    emb = keras.layers.Embedding(10, 4, mask_zero=True)
+    np.testing.assert_array_equal(padding.step_mask(ids), np.asarray(emb.compute_mask(ids)))
+    assert padding.step_mask(np.full((1, 2, 1), -5.0), mask_value=-5.0).tolist() == [[False, False]]
+    with pytest.raises(ValueError, match=re.escape("x: shape (3,) has 1 axes")):
+        padding.step_mask(np.zeros(3))
+
+
+def test_collisions_count_real_steps_equal_to_the_mask_value():
+    assert padding.collisions([[[0.0], [1.5]], [[2.0]]]) == 1
+    assert padding.collisions([np.array([[0.0, 1.0], [0.0, 0.0]])]) == 1     # only when all features match
+    assert padding.collisions([[[0.0], [1.5]]], mask_value=-1.0) == 0
+    assert padding.collisions([[3, 0, 2]]) == 1                             # an id 0 inside a sequence
+
+
+def test_cudnn_mask_report():
+    post = padding.step_mask(padding.pad(seqs_of([3, 1, 2]), padding="post"))
+    assert padding.check_cudnn_mask(post).ok
+    pre = padding.step_mask(padding.pad(seqs_of([3, 1, 2]), padding="pre"))
+    report = padding.check_cudnn_mask(pre)
+    assert not report.ok and "rows [1, 2] are not right-padded" in str(report)
+    holes = np.array([[True, False, True], [False, False, False]])
+    text = str(padding.check_cudnn_mask(holes))
+    assert "rows [0] are not right-padded" in text and "rows [1] are fully padded" in text
+    assert "use_cudnn=False" in text
+    with pytest.raises(TypeError, match="expected a boolean"):
+        padding.check_cudnn_mask(np.zeros((2, 3)))
+
+
+def test_unpadded_outputs_runs_each_sequence_at_its_own_length():
+    calls = []
+
+    def last_step(batch):                      # a "model" that returns each row's last step
+        calls.append(batch.shape)
+        return batch[:, -1]
+
+    seqs = seqs_of([2, 3, 2, 1], features=2)
+    out = padding.unpadded_outputs(last_step, seqs)
+    np.testing.assert_array_equal(out, np.stack([s[-1] for s in seqs]))
+    assert sorted(calls) == [(1, 1, 2), (1, 3, 2), (2, 2, 2)]      # one call per distinct length
+    with pytest.raises(TypeError, match="model: expected a Keras model"):
+        padding.unpadded_outputs("model", seqs)
+
+
+def test_masked_lstm_reproduces_unpadded_outputs_and_unmasked_does_not():
+    keras = pytest.importorskip("keras")
+    keras.utils.set_random_seed(0)
+    seqs = seqs_of([2, 5, 3], features=1, start=0.1)
+    seqs = [s / 10 for s in seqs]
+    init = keras.initializers.RandomNormal(stddev=0.5, seed=1)   # non-zero biases
+    lstm = keras.layers.LSTM(4, bias_initializer=init)
+    inputs = keras.Input((None, 1))
+    masked = keras.Model(inputs, lstm(keras.layers.Masking()(inputs)))
+    unmasked = keras.Model(inputs, lstm(inputs))
+    x = padding.pad(seqs)
+    reference = padding.unpadded_outputs(masked, seqs)
+    assert reference.shape == (3, 4)
+    assert np.abs(masked(x).numpy() - reference).max() < 1e-5
+    assert np.abs(unmasked(x).numpy() - reference).max() > 1e-3
+
+
+# --------------------------------------------------------------------------- padding statistics
+
+def test_padding_stats_global_and_per_batch_by_hand():
+    glob = padding.padding_stats([2, 4, 3, 3])
+    assert (glob.real_steps, glob.total_steps, glob.padding_steps, glob.fraction) == (12, 16, 4, 0.25)
+    per = padding.padding_stats([2, 4, 3, 3], batch_size=2)
+    assert (per.total_steps, per.padding_steps, per.batches) == (14, 2, 2)
+    odd = padding.padding_stats([5, 1, 2], batch_size=2)          # a last, smaller batch
+    assert (odd.total_steps, odd.batches) == (12, 2)
+    assert "global padding: 4 sequences, 16 steps computed, 4 of them padding (25.0%)" == str(glob)
+    assert padding.padding_stats([7, 7, 7]).fraction == 0.0
+
+
+@pytest.mark.parametrize("lengths,kw,err,words", [
+    ([], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
+    ([2.5, 3], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
+    ([[1, 2]], {}, TypeError, "lengths: expected a non-empty 1-D"),
+    ([3, 0], {}, ValueError, "lengths: every length must be >= 1, got 0 at index 1"),
+    ([3, 4], {"batch_size": 0}, ValueError, "batch_size: expected a positive int or None"),
+])
+def test_padding_stats_bad_input(lengths, kw, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        padding.padding_stats(lengths, **kw)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lengths=st.lists(st.integers(1, 30), min_size=1, max_size=40), batch_size=st.integers(1, 8))
+def test_padded_batch_measures_what_padding_stats_computes(lengths, batch_size):
+    ds = padding.to_dataset(seqs_of(lengths)).padded_batch(batch_size)
+    measured = padding.mask_stats(padding.batch_masks(ds), strategy="padded_batch")
+    computed = padding.padding_stats(lengths, batch_size=batch_size)
+    assert (measured.real_steps, measured.total_steps, measured.batches) == \
+        (computed.real_steps, computed.total_steps, computed.batches)
+
+
+def test_batch_masks_and_mask_stats_errors():
+    with pytest.raises(ValueError, match="Is the dataset batched"):
+        padding.batch_masks([np.zeros(3)])
+    with pytest.raises(ValueError, match="yielded no batches"):
+        padding.batch_masks([])
+    with pytest.raises(TypeError, match=re.escape("masks[0]: expected a boolean (batch, timesteps) array")):
+        padding.mask_stats([np.ones((2, 3))], strategy="x")
+    with pytest.raises(ValueError, match="masks: got none"):
+        padding.mask_stats([], strategy="x")
+
+
+# --------------------------------------------------------------------------- datasets
+
+def test_to_dataset_elements_and_targets():
+    seqs = seqs_of([2, 3])
+    ds = padding.to_dataset(seqs)
+    assert [tuple(x.shape) for x in ds] == [(2, 1), (3, 1)]
+    ds = padding.to_dataset(seqs, [0.5, 1.5])
+    (x0, y0), (x1, y1) = list(ds)
+    assert tuple(x1.shape) == (3, 1) and float(y1) == 1.5
+    per_step = padding.to_dataset(seqs, [s * 10 for s in seqs])           # target sequences
+    assert [tuple(y.shape) for _, y in per_step] == [(2, 1), (3, 1)]
+    ids = padding.to_dataset([[1, 2, 3], [4]])
+    assert [x.numpy().tolist() for x in ids] == [[1, 2, 3], [4]]
+    assert ids.element_spec.dtype.name == "int32"                       # so padding_values=-1 matches
+    assert [b.numpy().tolist() for b in ids.padded_batch(2, padding_values=-1)] == [[[1, 2, 3], [4, -1, -1]]]
+    with pytest.raises(ValueError, match="do not fit int32"):
+        padding.to_dataset([[1, 2**40]])
+
+
+@pytest.mark.parametrize("targets,err,words", [
+    ([1.0], ValueError, "targets: got 1 targets for 2 sequences"),
+    ("ab", TypeError, "targets: expected one target per sequence"),
+    ([np.zeros((2, 1)), np.zeros((4, 1))], ValueError, "targets[1]: has 4 steps but sequences[1] has 3"),
+    (np.array(["a", "b"]), TypeError, "targets: dtype <U1 is not numeric"),
+])
+def test_to_dataset_bad_targets(targets, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        padding.to_dataset(seqs_of([2, 3]), targets)
+
+
+def test_bucket_dataset_tiny_example_from_the_tf_docs():
+    ds = padding.bucket_dataset([[1], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5]], boundaries=[3], batch_sizes=[2, 2])
+    assert [b.numpy().tolist() for b in ds] == [[[1, 0], [1, 2]], [[1, 2, 3, 0, 0], [1, 2, 3, 4, 5]]]
+    assert len(ds) == 2                                                  # cardinality is known
+
+
+def test_bucket_dataset_handles_x_y_and_padding_values():
+    seqs = seqs_of([1, 2, 3, 5, 4, 2])
+    ds = padding.bucket_dataset(seqs, np.arange(6.0), boundaries=[3], batch_sizes=[2, 2], padding_value=-1.0)
+    batches = [(x.numpy()[..., 0].tolist(), y.numpy().tolist()) for x, y in ds]
+    assert batches[0] == ([[1.0, -1.0], [1.0, 2.0]], [0.0, 1.0])
+    assert sorted(y for _, ys in batches for y in ys) == list(range(6))   # nothing lost
+    assert len(ds) == len(batches) == 4
+    per_step = padding.bucket_dataset(seqs, [s * 10 for s in seqs], boundaries=[3], batch_sizes=[2, 2])
+    x, y = next(iter(per_step))
+    assert y.numpy()[..., 0].tolist() == [[10.0, 0.0], [10.0, 20.0]]
+
+
+def test_bucket_dataset_accepts_a_dataset_and_keras_can_fit_it_without_warnings():
+    keras = pytest.importorskip("keras")
+    import warnings
+    seqs = seqs_of([3, 4, 5, 6, 7, 8])
+    ds = padding.bucket_dataset(padding.to_dataset(seqs, np.zeros(6)), boundaries=[5], batch_sizes=[2, 2])
+    assert len(ds) == 3
+    model = keras.Sequential([keras.Input((None, 1)), keras.layers.Masking(), keras.layers.LSTM(2),
+                              keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # Keras 3.15 warns on datasets of unknown cardinality
+        model.fit(ds, epochs=2, verbose=0, shuffle=False)
+
+
+def test_bucket_dataset_drop_remainder_and_pad_to_boundary():
+    seqs = seqs_of([1, 2, 2, 3, 4])
+    ds = padding.bucket_dataset(seqs, boundaries=[3, 5], batch_sizes=[2, 2, 2], drop_remainder=True)
+    assert [tuple(b.shape) for b in ds] == [(2, 2, 1), (2, 4, 1)] and len(ds) == 2   # the lone 3rd short one is dropped
+    ds = padding.bucket_dataset(seqs, boundaries=[3, 5], batch_sizes=[2, 2, 2], pad_to_bucket_boundary=True)
+    assert sorted(b.shape[1] for b in ds) == [2, 2, 4]
+
+
+@settings(max_examples=30, deadline=None)
+@given(lengths=st.lists(st.integers(1, 12), min_size=1, max_size=30),
+       boundaries=st.lists(st.integers(2, 12), min_size=1, max_size=4, unique=True),
+       size=st.integers(1, 5), drop=st.booleans())
+def test_bucket_dataset_declares_the_true_number_of_batches(lengths, boundaries, size, drop):
+    boundaries = sorted(boundaries)
+    ds = padding.bucket_dataset(seqs_of(lengths), boundaries=boundaries, batch_sizes=[size] * (len(boundaries) + 1),
+                                drop_remainder=drop)
+    batches = list(ds)
+    assert len(ds) == len(batches)
+    for b in batches:                       # every batch holds lengths from one bucket only
+        n = padding.step_mask(b.numpy()).sum(axis=1)
+        assert len(set(np.searchsorted(boundaries, n, side="right"))) == 1
+
+
+@pytest.mark.parametrize("kwargs,err,words", [
+    ({"boundaries": [22, 20], "batch_sizes": [2, 2, 2]}, ValueError, "boundaries: [22, 20] must be strictly increasing"),
+    ({"boundaries": [20, 20], "batch_sizes": [2, 2, 2]}, ValueError, "must be strictly increasing"),
+    ({"boundaries": [20], "batch_sizes": [2]}, ValueError, "batch_sizes: got 1 sizes [2] for 1 boundaries [20]; expected 2"),
+    ({"boundaries": [20], "batch_sizes": [2, 0]}, ValueError, "batch_sizes: expected ints >= 1, got 0"),
+    ({"boundaries": [], "batch_sizes": [2]}, ValueError, "boundaries: got an empty list"),
+    ({"boundaries": [2.5], "batch_sizes": [2, 2]}, TypeError, "boundaries: expected ints, got 2.5"),
+    ({"boundaries": 20, "batch_sizes": [2, 2]}, TypeError, "boundaries: expected a list of ints, got 20"),
+    ({"boundaries": [3], "batch_sizes": [2, 2], "pad_to_bucket_boundary": True}, ValueError,
+     "the longest sequence has 4 steps. Fix: add a boundary above 4"),
+])
+def test_bucket_dataset_checks_its_arguments(kwargs, err, words):
+    with pytest.raises(err, match=re.escape(words)):
+        padding.bucket_dataset(seqs_of([1, 2, 4]), **kwargs)
+
+
+def test_bucket_dataset_bad_data():
+    tf = pytest.importorskip("tensorflow")
+    batched = padding.to_dataset(seqs_of([2, 3])).padded_batch(2)
+    with pytest.raises(ValueError, match="looks batched"):
+        padding.bucket_dataset(batched, boundaries=[3], batch_sizes=[2, 2])
+    scalars = tf.data.Dataset.from_tensor_slices(np.arange(3.0))
+    with pytest.raises(TypeError, match="one unbatched sequence each"):
+        padding.bucket_dataset(scalars, boundaries=[3], batch_sizes=[2, 2])
+    with pytest.raises(TypeError, match="targets: pass targets only with a list of sequences"):
+        padding.bucket_dataset(padding.to_dataset(seqs_of([2])), [1.0], boundaries=[3], batch_sizes=[2, 2])
+    with pytest.raises(ValueError, match="padding_value: 0.5 is not an integer"):
+        padding.bucket_dataset([[1, 2], [3]], boundaries=[2], batch_sizes=[2, 2], padding_value=0.5)
+    with pytest.raises(ValueError, match=re.escape("sequences[1]: is empty")):
+        padding.bucket_dataset([[1.0], []], boundaries=[2], batch_sizes=[2, 2])
+
+
+# --------------------------------------------------------------------------- picture
+
+def test_plot_masks_draws_one_panel_per_strategy():
+    masks = {"global": [np.array([[True, False, False], [True, True, True]])],
+             "per batch": [np.array([[True]]), np.array([[True, True, True]])]}
+    fig = padding.plot_masks(masks, title="demo")
+    assert len(fig.axes) == 2
+    assert "padding 33.3%" in fig.axes[0].get_title() and "2 batches, padding 0.0%" in fig.axes[1].get_title()
+    image = fig.axes[1].images[0].get_array()
+    assert image.tolist() == [[2, 0, 0], [2, 2, 2]]                    # real=2, padding=1, not in batch=0
+    single = padding.plot_masks([np.array([[True, False]])])
+    assert len(single.axes) == 1
+    with pytest.raises(ValueError, match="panels: expected at least one"):
+        padding.plot_masks({})
