@@ -17,6 +17,11 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+from helpers.session import _silence_fd2  # noqa: E402
+
+with _silence_fd2():            # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
+    import tensorflow  # noqa: E402,F401
+
 
 @dataclass
 class Row:
@@ -55,8 +60,10 @@ def main() -> int:
         progress(f"{path.stem}")
         rows.extend(module.run(progress))
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
-    print(f"| {'benchmark':<34} | {'case':<44} | {'value':>10} | {'ratio':>9} |")
-    print(f"|{'-' * 36}|{'-' * 46}|{'-' * 12}|{'-' * 11}|")
+    gw = max([len("benchmark"), *(len(r.group) for r in rows)])
+    cw = max([len("case"), *(len(r.case) for r in rows)])
+    print(f"| {'benchmark':<{gw}} | {'case':<{cw}} | {'value':>10} | {'ratio':>9} |")
+    print(f"|{'-' * (gw + 2)}|{'-' * (cw + 2)}|{'-' * 12}|{'-' * 11}|")
     for group in dict.fromkeys(r.group for r in rows):
         members = [r for r in rows if r.group == group]
         base = next((r for r in members if r.baseline), members[0])
@@ -67,7 +74,7 @@ def main() -> int:
                 ratio = f"{x:,.0f}x" if x >= 100 else f"{x:.2f}x"
             else:
                 ratio = "—"
-            print(f"| {group:<34} | {r.case:<44} | {value:>10} | {ratio:>9} |")
+            print(f"| {group:<{gw}} | {r.case:<{cw}} | {value:>10} | {ratio:>9} |")
     print("\nratio = value / the group's baseline (the first row of each group): below 1 is faster/smaller.")
     return 0
 
