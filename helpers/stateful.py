@@ -1,0 +1,562 @@
+"""Stateful LSTMs on Keras 3: batches that continue each other, state resets, inference twins.
+
+Introduced in notebook 02 (``02_stateful_lstm.ipynb``). A stateful recurrent layer keeps the
+state it reached on row ``i`` of one batch and starts row ``i`` of the next batch from it, so
+row ``i`` of batch ``k + 1`` must continue row ``i`` of batch ``k``. This module builds that
+layout and checks it:
+
+- :func:`split_streams`: one long series cut into ``batch_size`` parallel streams.
+- :func:`stack_series`: several series of equal length, one per batch row
+  ("the number of stocks is the batch size").
+- :func:`continuity` / :func:`check_continuity`: does each row continue where it stopped?
+- :func:`reset_all` and :class:`ResetStates`: Keras 3 models have no ``reset_states()``.
+- :class:`StateLog`: measure the state at each epoch boundary of ``fit``.
+- :func:`inference_twin`: the same model with another batch size (or stateless), same weights.
+- :func:`predict_chunks`, :func:`trim_to_multiple`, :func:`plot_layout`.
+
+Import it after ``helpers.session.start()``: it imports Keras.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import keras
+import numpy as np
+
+from helpers.checks import Report
+from helpers.shapes import describe
+from helpers.windows import _as_series, _columns, _require_int
+
+DROP_CHOICES = ("start", "end")
+
+
+@dataclass(frozen=True)
+class StatefulBatches:
+    """Inputs and targets laid out for a stateful RNN: row ``i`` of batch ``k+1`` continues row ``i`` of batch ``k``.
+
+    ``x[k]`` is the ``k``-th batch to feed. ``index[k, i, t]`` is the position, in its source
+    series ``row_series[i]``, of input step ``x[k, i, t]``; the target ``y[k, i, t]`` is the
+    value ``horizon`` steps later.
+    """
+
+    x: np.ndarray              # shape: (n_batches, batch, timesteps, features)
+    y: np.ndarray              # shape: (n_batches, batch, timesteps, n_targets), one target per step
+    index: np.ndarray          # shape: (n_batches, batch, timesteps), step of each input in its series
+    row_series: tuple[int, ...]  # which source series each batch row reads
+    length: int                # steps in each source series
+    dropped: int               # steps of the source series used neither as input nor as target
+    drop: str                  # where they were dropped: "start" or "end"
+    horizon: int
+    kind: str = "streams"      # "streams": one series cut in rows; "series": one series per row
+
+    @property
+    def n_batches(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def batch_size(self) -> int:
+        return self.x.shape[1]
+
+    @property
+    def timesteps(self) -> int:
+        return self.x.shape[2]
+
+    @property
+    def y_last(self) -> np.ndarray:
+        """Targets of each chunk's last step only, for a model with ``return_sequences=False``."""
+        return self.y[:, :, -1, :]  # shape: (n_batches, batch, n_targets)
+
+    def for_fit(self, *, last_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Flatten to ``(n_batches * batch, timesteps, F)`` for ``fit(..., batch_size=B, shuffle=False)``.
+
+        Samples ``k*B ... k*B + B - 1`` form batch ``k``, so ``fit`` slices them back into the
+        same batches, in the same order, as long as ``batch_size=B`` and ``shuffle=False``.
+        """
+        x = self.x.reshape(-1, *self.x.shape[2:])                # shape: (n_batches * batch, timesteps, F)
+        y = self.y_last if last_only else self.y
+        return x, y.reshape(-1, *y.shape[2:])
+
+    @property
+    def note(self) -> str:
+        """What was kept and what was dropped, in words."""
+        where = "at the start (the oldest steps)" if self.drop == "start" else "at the end (the newest steps)"
+        drop = f"dropped {self.dropped} {where}" if self.dropped else "dropped nothing"
+        used = self.length - self.dropped
+        if self.kind == "streams":
+            return (f"1 series of {self.length} steps -> {self.batch_size} streams x {self.n_batches} batches x "
+                    f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps used; {drop}")
+        return (f"{self.batch_size} series of {self.length} steps, one per row -> {self.n_batches} batches x "
+                f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps of each used; {drop}")
+
+    def __repr__(self) -> str:
+        return (f"StatefulBatches(x={describe(self.x)}, "
+                f"y={describe(self.y, ('n_batches', 'batch', 'timesteps', 'targets'))})\n  {self.note}")
+
+
+def split_streams(series: np.ndarray, batch_size: int, timesteps: int, *, horizon: int = 1,
+                  target_columns: Sequence[int] | None = None, drop: str = "start") -> StatefulBatches:
+    """Cut ONE long series into ``batch_size`` parallel streams, each fed ``timesteps`` steps per batch.
+
+    Stream ``i`` is one contiguous stretch of the series; batch row ``i`` always reads stream
+    ``i``, so the state of row ``i`` sees consecutive steps. Steps that do not fill a whole
+    chunk are dropped at ``drop`` ("start": the oldest, the default; "end": the newest) and
+    reported in ``.dropped`` / ``.note``.
+
+    >>> b = split_streams(np.arange(25), batch_size=2, timesteps=4)
+    >>> b.x[:, :, :, 0].tolist()     # batch 0, batch 1, batch 2; row 0 then row 1
+    [[[0, 1, 2, 3], [12, 13, 14, 15]], [[4, 5, 6, 7], [16, 17, 18, 19]], [[8, 9, 10, 11], [20, 21, 22, 23]]]
+    """
+    series = _as_series(series)
+    _check_sizes(batch_size=batch_size, timesteps=timesteps, horizon=horizon, drop=drop)
+    cols = _columns(target_columns, series.shape[1])
+    length = len(series)
+    if length - horizon < timesteps:
+        raise ValueError(
+            f"series: {length} steps are too short for one chunk of timesteps={timesteps} plus "
+            f"horizon={horizon} ({timesteps + horizon} steps). Fix: use a longer series or a smaller "
+            f"timesteps.")
+    n_batches = (length - horizon) // (batch_size * timesteps)
+    if n_batches == 0:
+        most = (length - horizon) // timesteps
+        raise ValueError(
+            f"batch_size: {batch_size} rows cannot be filled: {batch_size} streams x timesteps={timesteps} "
+            f"+ horizon={horizon} = {batch_size * timesteps + horizon} steps, but the series has {length}. "
+            f"Fix: use batch_size <= {most}, a smaller timesteps, or a longer series.")
+    used = batch_size * n_batches * timesteps + horizon
+    offset = length - used if drop == "start" else 0
+    span = n_batches * timesteps
+    starts = offset + span * np.arange(batch_size)
+    return _gather([series], [0] * batch_size, starts, n_batches, timesteps, horizon, cols, length,
+                   length - used, drop, "streams")
+
+
+def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, batch_size: int | None = None,
+                 horizon: int = 1, target_columns: Sequence[int] | None = None,
+                 drop: str = "start") -> StatefulBatches:
+    """Lay out SEVERAL series of equal length, one per batch row: the number of series is the batch size.
+
+    ``series`` is a list of ``(T,)`` or ``(T, F)`` arrays (e.g. one per stock) or one array of
+    shape ``(n_series, T, F)``. Row ``i`` of every batch reads series ``i``, ``timesteps`` steps
+    further each batch. ``batch_size``, if given, must equal the number of series (a check).
+
+    >>> b = stack_series([np.arange(9), 100 + np.arange(9)], timesteps=4)
+    >>> b.x[:, :, :, 0].tolist()
+    [[[0, 1, 2, 3], [100, 101, 102, 103]], [[4, 5, 6, 7], [104, 105, 106, 107]]]
+    """
+    sources = _as_series_list(series)
+    n = len(sources)
+    if batch_size is not None:
+        _require_int("batch_size", batch_size, 1)
+        if batch_size != n:
+            raise ValueError(
+                f"batch_size: {batch_size} rows cannot be filled by {n} series: here every batch row reads "
+                f"one series, so batch_size must be {n}. Fix: pass batch_size={n} (or leave it out), or "
+                f"pass exactly {batch_size} series; to cut one series into {batch_size} rows use "
+                f"split_streams().")
+    _check_sizes(batch_size=n, timesteps=timesteps, horizon=horizon, drop=drop)
+    cols = _columns(target_columns, sources[0].shape[1])
+    length = len(sources[0])
+    n_batches = (length - horizon) // timesteps
+    if n_batches == 0:
+        raise ValueError(
+            f"series: {length} steps are too short for one chunk of timesteps={timesteps} plus "
+            f"horizon={horizon} ({timesteps + horizon} steps). Fix: use longer series or a smaller timesteps.")
+    used = n_batches * timesteps + horizon
+    offset = length - used if drop == "start" else 0
+    return _gather(sources, list(range(n)), np.full(n, offset), n_batches, timesteps, horizon, cols, length,
+                   length - used, drop, "series")
+
+
+def _gather(sources, row_series, starts, n_batches, timesteps, horizon, cols, length, dropped, drop, kind):
+    steps = np.arange(n_batches * timesteps).reshape(n_batches, 1, timesteps)
+    index = steps + np.asarray(starts).reshape(1, -1, 1)           # shape: (n_batches, batch, timesteps)
+    x = np.stack([sources[s][index[:, i]] for i, s in enumerate(row_series)], axis=1)
+    y = np.stack([sources[s][index[:, i] + horizon][..., cols] for i, s in enumerate(row_series)], axis=1)
+    return StatefulBatches(x=x, y=y, index=index, row_series=tuple(row_series), length=length,
+                           dropped=int(dropped), drop=drop, horizon=horizon, kind=kind)
+
+
+def _as_series_list(series) -> list[np.ndarray]:
+    if isinstance(series, np.ndarray):
+        if series.ndim == 2:
+            raise ValueError(
+                f"series: got one 2-D array of shape {series.shape}; it is ambiguous. If it holds "
+                f"{series.shape[1]} series of one feature each (one per column), pass list(series.T); if it "
+                f"is one series with {series.shape[1]} features, use split_streams(series, ...).")
+        if series.ndim != 3:
+            raise ValueError(f"series: expected a list of (T, F) arrays or an array (n_series, T, F), got an "
+                             f"array of shape {series.shape}.")
+        series = list(series)
+    if isinstance(series, (str, bytes)) or not isinstance(series, (list, tuple)):
+        raise TypeError(f"series: expected a list of arrays, one per batch row, got {type(series).__name__}.")
+    if len(series) == 0:
+        raise ValueError("series: got an empty list; pass one array per batch row.")
+    out = []
+    for i, s in enumerate(series):
+        try:
+            out.append(_as_series(s))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"series[{i}]: {str(err).removeprefix('series: ')}") from None
+    lengths = [len(s) for s in out]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"series: the series have different lengths {lengths}; one batch row per series needs equal "
+            f"lengths. Fix: cut them to a common period (e.g. data.monthly_prices(..., missing='trim')), "
+            f"or pad and mask them (notebook 04).")
+    features = [s.shape[1] for s in out]
+    if len(set(features)) > 1:
+        raise ValueError(f"series: the series have different numbers of features {features}; every row of a "
+                         f"batch needs the same features.")
+    return out
+
+
+def _check_sizes(*, batch_size, timesteps, horizon, drop) -> None:
+    _require_int("batch_size", batch_size, 1)
+    _require_int("timesteps", timesteps, 1)
+    _require_int("horizon", horizon, 1)
+    if drop not in DROP_CHOICES:
+        raise ValueError(f"drop: expected 'start' (drop the oldest steps) or 'end' (drop the newest), got {drop!r}.")
+
+
+def continuity(index: np.ndarray | StatefulBatches) -> np.ndarray:
+    """How far each row jumps between batches: ``index[k+1, i, 0] - index[k, i, -1]``.
+
+    ``index`` holds, for each input step, its position in the series (``StatefulBatches.index``,
+    or inputs built from ``np.arange`` so that values are positions). 1 everywhere means every
+    row continues exactly where it stopped; anything else is a gap (> 1) or a repeat (< 1).
+    Returns shape ``(n_batches - 1, batch)``.
+    """
+    index = _index_of(index)
+    return index[1:, :, 0] - index[:-1, :, -1]
+
+
+def check_continuity(index: np.ndarray | StatefulBatches) -> Report:
+    """A :class:`~helpers.checks.Report` saying whether row ``i`` of each batch continues row ``i`` of the previous one."""
+    index = _index_of(index)
+    jumps = continuity(index)
+    if jumps.size == 0:
+        return Report(True, "only one batch: nothing to continue (the state is never carried over).")
+    bad = np.argwhere(jumps != 1)
+    if len(bad) == 0:
+        return Report(True, f"continuous: in all {index.shape[0]} batches, each of the {index.shape[1]} rows "
+                            f"starts right after where it stopped.")
+    lines = []
+    for k, i in bad[:3]:
+        end, start = int(index[k, i, -1]), int(index[k + 1, i, 0])
+        what = f"skips {start - end - 1} steps" if start > end + 1 else f"goes back {end + 1 - start} steps"
+        lines.append(f"row {i}: batch {k} ends at step {end}, batch {k + 1} starts at step {start} ({what})")
+    if len(bad) > 3:
+        lines.append(f"... {len(bad) - 3} more")
+    return Report(False, f"broken: {len(bad)} of {jumps.size} row-to-row hand-overs do not continue.", tuple(lines))
+
+
+def _index_of(index) -> np.ndarray:
+    if isinstance(index, StatefulBatches):
+        return index.index
+    index = np.asarray(index)
+    if index.ndim == 4 and index.shape[-1] >= 1:
+        index = index[..., 0]
+    if index.ndim != 3:
+        raise ValueError(f"index: expected shape (n_batches, batch, timesteps) (or inputs with a feature axis), "
+                         f"got {index.shape}. Build the batches from np.arange(...) so values are step numbers.")
+    return index
+
+
+# ----------------------------------------------------------------------------------------------
+# State: find, reset, measure
+# ----------------------------------------------------------------------------------------------
+
+def stateful_layers(model: Any) -> list:
+    """Every stateful recurrent layer in ``model``: nested models and wrappers searched, Bidirectional as one."""
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(f"model: expected a Keras model or layer, got {type(model).__name__}.")
+    found = []
+
+    def walk(layer):
+        if isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
+            if layer.stateful:
+                found.append(layer)
+            return
+        for sub in getattr(layer, "layers", None) or ():
+            walk(sub)
+        inner = getattr(layer, "layer", None)
+        if isinstance(inner, keras.layers.Layer):
+            walk(inner)
+
+    walk(model)
+    return found
+
+
+def reset_all(model: Any) -> list[str]:
+    """Zero the state of every stateful layer (the Keras 2 ``model.reset_states()``); returns their names.
+
+    Keras 3 models have no ``reset_states()``; each stateful layer has ``reset_state()``.
+    Nested models and Bidirectional layers are included.
+    """
+    layers = stateful_layers(model)
+    if not layers:
+        raise ValueError(
+            f"model: {getattr(model, 'name', model)!r} has no stateful layer (no RNN/LSTM/GRU/Bidirectional "
+            f"with stateful=True), so there is no state to reset. A stateless model already starts every "
+            f"batch from zeros; drop the reset, or build the layer with stateful=True and "
+            f"keras.Input(batch_shape=(B, T, F)).")
+    for layer in layers:
+        layer.reset_state()
+    return [layer.name for layer in layers]
+
+
+def states(model: Any) -> dict[str, list[np.ndarray]]:
+    """The current state arrays of each stateful layer, by layer name (``[]`` before the first call)."""
+    out = {}
+    for layer in stateful_layers(model):
+        values = layer.states or ()
+        out[layer.name] = [np.array(v.numpy()) for v in values]
+    return out
+
+
+def state_size(model: Any) -> float:
+    """The largest absolute value in any state of the model: 0.0 right after a reset."""
+    values = [np.abs(v).max() for vs in states(model).values() for v in vs]
+    return float(max(values)) if values else 0.0
+
+
+class ResetStates(keras.callbacks.Callback):
+    """Reset every stateful layer at the start of each epoch (and, optionally, every ``every_batches`` batches).
+
+    ``fit`` never resets a stateful model by itself (measured in notebook 02). Use
+    ``every_batches=n_batches`` when each sequence spans ``n_batches`` batches and several
+    sequences follow each other in one epoch.
+    """
+
+    def __init__(self, every_batches: int | None = None):
+        super().__init__()
+        if every_batches is not None:
+            _require_int("every_batches", every_batches, 1)
+        self.every_batches = every_batches
+        self.resets = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        reset_all(self.model)
+        self.resets += 1
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.every_batches and batch > 0 and batch % self.every_batches == 0:
+            reset_all(self.model)
+            self.resets += 1
+
+
+class StateLog(keras.callbacks.Callback):
+    """Record :func:`state_size` when each epoch begins and ends (``.at_begin``, ``.at_end``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.at_begin: list[float] = []
+        self.at_end: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.at_begin.append(state_size(self.model))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.at_end.append(state_size(self.model))
+
+
+# ----------------------------------------------------------------------------------------------
+# Another batch size: the inference twin
+# ----------------------------------------------------------------------------------------------
+
+def inference_twin(model: Any, batch_size: int | None = 1, *, timesteps: int | None = None,
+                   stateless: bool = False) -> keras.Model:
+    """The same architecture with another batch size (and any length), holding a copy of the weights.
+
+    A stateful model accepts only its own batch size. To forecast one series step by step,
+    build ``inference_twin(model, batch_size=1)`` (input ``(1, None, F)``) and feed it. With
+    ``stateless=True`` every recurrent layer is rebuilt with ``stateful=False`` (then
+    ``batch_size=None`` is allowed): the reference to compare a stateful model against.
+    The twin's state starts at zero; weights are copied, states are not.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model: expected a Keras model (Sequential or functional), got {type(model).__name__}.")
+    if batch_size is None:
+        if not stateless:
+            raise ValueError("batch_size: None is only possible with stateless=True; a stateful layer needs a "
+                             "fixed batch size. Fix: pass batch_size=1 (one series at a time) or stateless=True.")
+    else:
+        _require_int("batch_size", batch_size, 1)
+    if timesteps is not None:
+        _require_int("timesteps", timesteps, 1)
+    if not model.built or not model.weights:
+        raise ValueError(f"model: {model.name!r} has no weights yet; build it with keras.Input(batch_shape=...) "
+                         f"first, then make the twin.")
+    config = model.get_config()
+    found_input = _patch_config(config, batch_size, timesteps, stateless)
+    if not found_input:
+        raise ValueError(f"model: {model.name!r} has no keras.Input in its config, so its batch size cannot be "
+                         f"changed. Fix: start the model with keras.Input(batch_shape=(B, T, F)).")
+    twin = model.__class__.from_config(config)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def _patch_config(node, batch_size, timesteps, stateless) -> bool:
+    found = False
+    if isinstance(node, dict):
+        node.pop("build_config", None)
+        node.pop("build_input_shape", None)
+        conf = node.get("config")
+        if node.get("class_name") == "InputLayer" and isinstance(conf, dict) and conf.get("batch_shape"):
+            shape = list(conf["batch_shape"])
+            shape[0] = batch_size
+            if len(shape) == 3:
+                shape[1] = timesteps
+            conf["batch_shape"] = tuple(shape)
+            found = True
+        if stateless and isinstance(conf, dict) and "stateful" in conf:
+            conf["stateful"] = False
+        for value in node.values():
+            found = _patch_config(value, batch_size, timesteps, stateless) or found
+    elif isinstance(node, list):
+        for value in node:
+            found = _patch_config(value, batch_size, timesteps, stateless) or found
+    return found
+
+
+def model_batch_size(model: Any) -> int | None:
+    """The static batch size a model was built with (``None`` if any size is accepted)."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model: expected a Keras model, got {type(model).__name__}.")
+    shapes = [tuple(t.shape) for t in model.inputs]
+    return shapes[0][0] if shapes else None
+
+
+def predict_chunks(model: Any, x: np.ndarray | StatefulBatches, *, reset: bool = True) -> np.ndarray:
+    """Feed batches ``x[0], x[1], ...`` to a stateful model in order; return every output, stacked.
+
+    ``x`` has shape ``(n_batches, B, timesteps, F)`` (or is a :class:`StatefulBatches`). The
+    state is reset first (``reset=True``) and then carried from batch to batch, as in training.
+    Returns ``(n_batches, B, ...)``: the model's output for each batch.
+    """
+    if isinstance(x, StatefulBatches):
+        x = x.x
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"x: expected batches of shape (n_batches, batch, timesteps, features), got {x.shape}. "
+                         f"Build them with split_streams() or stack_series().")
+    expected = model_batch_size(model)
+    if expected is not None and x.shape[1] != expected:
+        raise ValueError(f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "
+                         f"{expected}. Fix: lay the data out with batch_size={expected}, or use "
+                         f"inference_twin(model, batch_size={x.shape[1]}).")
+    if reset:
+        reset_all(model)
+    return np.stack([keras.ops.convert_to_numpy(model(x[k].astype(np.float32), training=False))
+                     for k in range(len(x))])
+
+
+def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") -> tuple[np.ndarray, ...]:
+    """Cut arrays (same first axis) to a whole number of batches of ``batch_size`` samples.
+
+    ``predict``/``evaluate`` on a stateful model with a sample count that is not a multiple of
+    its batch size either fails or silently returns extra rows (notebook 02); trim first.
+    ``keep="start"`` (default) drops the incomplete last batch, like ``drop_remainder=True``,
+    and keeps every sample in its batch row. ``keep="end"`` keeps the newest samples instead,
+    which shifts every sample to another row: only for samples that do not continue each other.
+    """
+    _require_int("batch_size", batch_size, 1)
+    if not arrays:
+        raise ValueError("arrays: pass at least one array to trim.")
+    if keep not in ("start", "end"):
+        raise ValueError(f"keep: expected 'start' (drop the incomplete last batch) or 'end' (keep the newest "
+                         f"samples), got {keep!r}.")
+    n = len(arrays[0])
+    if any(len(a) != n for a in arrays):
+        raise ValueError(f"arrays: first axes differ {[len(a) for a in arrays]}; pass inputs and targets that "
+                         f"match sample for sample.")
+    if n < batch_size:
+        raise ValueError(f"arrays: {n} samples are fewer than one batch of batch_size={batch_size}. Fix: use "
+                         f"inference_twin(model, batch_size={n}) or more samples.")
+    m = n - n % batch_size
+    return tuple(a[:m] if keep == "start" else a[n - m:] for a in arrays)
+
+
+# ----------------------------------------------------------------------------------------------
+# Picture
+# ----------------------------------------------------------------------------------------------
+
+def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Sequence[np.ndarray] | None = None,
+                row_labels: Sequence[str] | None = None, title: str | None = None):
+    """Where each batch row reads, and what each row's state sees in order.
+
+    Top (if ``series`` is given): the source series, each stretch coloured by the batch row
+    that reads it. Left: one line per batch row; each chunk is a bar placed at the steps it
+    covers in its series, labelled with its batch number ``k``. Right: the step each row's
+    state sees, in feeding order: a straight staircase means the row continues itself; jumps
+    back or forward mean the state carries over into unrelated data. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    index = _index_of(layout)
+    n_batches, batch, timesteps = index.shape
+    row_series = layout.row_series if isinstance(layout, StatefulBatches) else (0,) * batch
+    labels = list(row_labels) if row_labels is not None else [f"row {i}" for i in range(batch)]
+    if len(labels) != batch:
+        raise ValueError(f"row_labels: got {len(labels)} labels for {batch} batch rows; give one per row.")
+    colors = plt.cm.tab10(np.arange(batch) % 10)
+    shades = plt.cm.viridis(np.linspace(0.1, 0.9, max(n_batches, 2)))
+
+    top = series is not None
+    fig = plt.figure(figsize=(11, 5.2 if top else 3.6))
+    grid = fig.add_gridspec(2 if top else 1, 2, width_ratios=(1.6, 1), height_ratios=(1, 1.3) if top else (1,),
+                            hspace=0.45, wspace=0.34)
+    if top:
+        ax0 = fig.add_subplot(grid[0, :])
+        sources = [np.asarray(s, dtype=float).reshape(len(s), -1)[:, 0] for s in
+                   (series if isinstance(series, (list, tuple)) else [series])]
+        if len(sources) > 1:       # several series: scale each to 0..1 so they share an axis
+            sources = [(src - src.min()) / (np.ptp(src) or 1.0) for src in sources]
+        for src in sources:        # grey first: the steps no row reads stay grey
+            ax0.plot(np.arange(len(src)), src, color="0.8", lw=1)
+        for i in range(batch):
+            src = sources[row_series[i] % len(sources)]
+            steps = index[:, i, :].ravel()
+            ax0.plot(steps, src[steps], color=colors[i], lw=1.4, label=labels[i])
+        ax0.set_xlabel("step in the series")
+        ax0.set_ylabel("value" if len(sources) == 1 else "scaled 0..1")
+        ax0.legend(fontsize=7, ncol=min(batch, 5), loc="upper left")
+        ax0.set_title("the data each batch row reads (grey: dropped to fit whole chunks)", fontsize=10)
+
+    ax1 = fig.add_subplot(grid[-1, 0])
+    span = int(index.max() - index.min() + 1)
+    chunk_px = timesteps / span * 540                   # the panel is about 540 pixels wide
+    label_chunks = chunk_px >= 6 * len(str(n_batches - 1)) + 2   # room for the batch number?
+    for i in range(batch):
+        for k in range(n_batches):
+            lo, hi = index[k, i].min(), index[k, i].max()
+            ax1.barh(i, hi - lo + 1, left=lo - 0.5, height=0.6, color=shades[k], edgecolor="white", lw=0.5)
+            if label_chunks:
+                ax1.text((lo + hi) / 2, i, str(k), ha="center", va="center", fontsize=7,
+                         color="white" if k < 0.6 * n_batches else "black")
+    if not label_chunks:           # chunks too narrow for their numbers: a colour scale instead
+        scale = plt.cm.ScalarMappable(cmap=plt.cm.colors.ListedColormap(shades[:n_batches]),
+                                      norm=plt.Normalize(-0.5, n_batches - 0.5))
+        bar = fig.colorbar(scale, ax=ax1, pad=0.01, fraction=0.04, ticks=range(0, n_batches, max(1, n_batches // 5)))
+        bar.set_label("batch k", fontsize=8)
+    ax1.set_yticks(range(batch), labels, fontsize=8)
+    ax1.invert_yaxis()
+    ax1.set_xlabel("step in its series" + (" (numbers: batch k that feeds this chunk)" if label_chunks
+                                           else " (colour: batch k that feeds this chunk)"))
+    ax1.set_title(title or f"{n_batches} batches x {batch} rows x {timesteps} timesteps", fontsize=10)
+
+    ax2 = fig.add_subplot(grid[-1, 1])
+    order = np.arange(n_batches * timesteps)
+    for i in range(batch):
+        ax2.plot(order, index[:, i, :].ravel(), color=colors[i], lw=1.4, marker="." if n_batches * timesteps <= 60
+                 else None, ms=3, label=labels[i])
+    for k in range(1, n_batches):
+        ax2.axvline(k * timesteps - 0.5, color="0.7", lw=0.7, ls=":", zorder=0)
+    ax2.set_xlabel("order in which the row's state sees them")
+    ax2.set_ylabel("step in its series")
+    ax2.set_title("what each row's state sees (dotted: batch boundaries)", fontsize=10)
+    return fig
