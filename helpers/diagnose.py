@@ -203,14 +203,6 @@ def _check_dtype_and_values(x, embedding, add):
                                 f"one NaN makes the loss NaN. Fill or drop them before windowing.")
 
 
-def _stateful_layers(model):
-    found = []
-    for layer in _walk(model):
-        if getattr(layer, "stateful", False):
-            found.append(layer)
-    return found
-
-
 def _walk(layer):
     for sub in getattr(layer, "layers", []) or []:
         yield sub
@@ -222,7 +214,9 @@ def _walk(layer):
 
 
 def _check_stateful(model, expected, shape, batch_size, add):
-    stateful = _stateful_layers(model)
+    from helpers.stateful import stateful_layers   # Bidirectional counted once, nested models searched
+
+    stateful = stateful_layers(model)
     if not stateful:
         return
     names = ", ".join(sorted({layer.name for layer in stateful}))
@@ -239,11 +233,18 @@ def _check_stateful(model, expected, shape, batch_size, add):
     elif batch_size != fixed:
         add(ERROR, "stateful-batch-size", f"batch_size={batch_size} but the stateful model was built for {fixed}; "
                                           f"use batch_size={fixed}, or build an inference twin for another batch size.")
-    if n % fixed:
+    left = n % fixed
+    if left == 1:
         add(ERROR, "stateful-remainder",
-            f"{n} samples is not a multiple of the batch size {fixed}: the last batch has {n % fixed}. predict() then "
-            f"silently returns {-(-n // fixed) * fixed} rows instead of {n}, and fit() fails. Trim to "
-            f"{n - n % fixed} samples or use drop_remainder=True.")
+            f"{n} samples is not a multiple of the batch size {fixed}: the last batch has 1 sample, which Keras "
+            f"silently broadcasts against the {fixed}-row state: predict() returns {-(-n // fixed) * fixed} rows "
+            f"instead of {n}, and fit()/evaluate() use copies of it. Trim to {n - left} samples or use "
+            f"drop_remainder=True.")
+    elif left:
+        add(ERROR, "stateful-remainder",
+            f"{n} samples is not a multiple of the batch size {fixed}: the last batch has {left}, so fit(), "
+            f"evaluate() and predict() fail with 'Incompatible shapes'. Trim to {n - left} samples or use "
+            f"drop_remainder=True.")
 
 
 def _first_layer_named(model, cls_name):

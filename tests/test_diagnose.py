@@ -59,15 +59,22 @@ def test_stateful_checks_batch_size_and_remainder():
     x = np.zeros((10, 20, 1), np.float32)
     d = dg.diagnose(model, x)
     assert {"stateful-batch-size", "stateful-remainder"} <= set(d.codes)
-    assert "returns 12 rows instead of 10" in str(d)
+    assert "last batch has 2, so fit(), evaluate() and predict() fail" in str(d)
     assert dg.diagnose(model, x[:8], batch_size=4).ok
     assert "stateful-batch-size" in dg.diagnose(model, x[:8], batch_size=8).codes
 
 
-def test_remainder_finding_matches_what_keras_really_does():
+def test_remainder_findings_match_what_keras_really_does():
     model = lstm_model(batch=4, stateful=True)
+    # one sample left over: broadcast silently, extra rows
     assert model.predict(np.zeros((5, 20, 1), np.float32), batch_size=4, verbose=0).shape[0] == 8
-    assert "returns 8 rows instead of 5" in str(dg.diagnose(model, np.zeros((5, 20, 1), np.float32), batch_size=4))
+    assert "predict() returns 8 rows instead of 5" in str(dg.diagnose(model, np.zeros((5, 20, 1), np.float32),
+                                                                      batch_size=4))
+    # two or more left over: Keras raises
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shapes"):
+        lstm_model(batch=4, stateful=True).predict(np.zeros((7, 20, 1), np.float32), batch_size=4, verbose=0)
+    assert "fail with 'Incompatible shapes'" in str(dg.diagnose(model, np.zeros((7, 20, 1), np.float32),
+                                                                batch_size=4))
 
 
 def test_stateful_inside_bidirectional_is_found():

@@ -10,7 +10,8 @@ from helpers.diagnose import diagnose
 QUIZ = {1: "b", 2: "b", 3: "b", 4: "b", 5: "b"}
 EXPLANATIONS = {
     1: "the batch size is part of the model: keras.Input(batch_shape=(B, T, F)).",
-    2: "10 samples make 3 batches of 4; the last partial batch is broadcast to 4 rows: 12 rows.",
+    2: "9 samples = 2 batches of 4 + 1; a last batch of exactly 1 is broadcast to 4 rows: 12 rows "
+       "(with 2 or 3 left over Keras raises instead).",
     3: "a timestep is masked only when every feature equals mask_value; single zeros are kept.",
     4: "Keras 3 models have no reset_states(); reset each stateful layer (helpers.stateful.reset_all).",
     5: "the silent fix hides the upstream mistake (often np.expand_dims on data that had its feature axis).",
