@@ -41,8 +41,12 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
+# Localhost only, Jupyter's token auth left on. Jupyter refuses to start as root unless told to
+# (containers, some cloud machines), so --allow-root is added only when the user is root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
 test: unit nbval
 
