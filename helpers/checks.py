@@ -51,11 +51,10 @@ def check_value(label: str, answer: Any, expected: Any, *, hint: str = "") -> Re
     if _is_pending(answer):
         return pending(label)
     if isinstance(expected, (int, float, np.integer, np.floating)) and not isinstance(expected, bool):
-        try:
-            same = bool(np.isclose(float(answer), float(expected), rtol=1e-6, atol=1e-9))
-        except (TypeError, ValueError):
+        if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
             return Report(False, f"{label}: expected a number, got {answer!r} ({type(answer).__name__}).",
                           (hint,) if hint else ())
+        same = bool(np.isclose(float(answer), float(expected), rtol=1e-6, atol=1e-9))
     else:
         same = _normalise(answer) == _normalise(expected)
     if same:

@@ -14,6 +14,8 @@ def test_value_right_wrong_and_not_a_number():
     wrong = checks.check_value("Ex", 4, 3, hint="count again")
     assert not wrong.ok and "count again" in str(wrong) and str(wrong).startswith("❌")
     assert "expected a number" in str(checks.check_value("Ex", "three", 3))
+    assert "expected a number" in str(checks.check_value("Ex", "3", 3)), "a string is not a number"
+    assert "expected a number" in str(checks.check_value("Ex", True, 1))
 
 
 def test_value_tuples_and_strings_normalised():

@@ -185,8 +185,8 @@ except RuntimeError as err:
     too_late = str(err)
 strategy = tf.distribute.MirroredStrategy(names)
 mismatches, cases = [], 0
-for n_samples in (1, 2, 3, 5, 7, 13, 64, 65, 67, 70, 129, 712):
-    for global_batch in (1, 2, 3, 5, 7, 8, 32, 64):
+for n_samples in (1, 2, 3, 7, 65, 67, 70, 129):   # tiny, odd, one over a batch, uneven remainders
+    for global_batch in (1, 3, 8, 64):
         for drop in (False, True):
             if drop and n_samples < global_batch:
                 continue
@@ -229,7 +229,7 @@ def test_prediction_matches_what_mirrored_strategy_really_does(n):
     result = last_json(done)
     assert done.stderr == "", f"MirroredStrategy printed to stderr: {done.stderr[:500]}"
     assert result["names"] == result["again"] == [f"/device:CPU:{i}" for i in range(n)]
-    assert result["cases"] > 150 and result["mismatches"] == []
+    assert result["cases"] == 54 and result["mismatches"] == []   # 64 minus combinations with nothing left
     assert result["fit_steps"] == [list(s) for s in result["expected_fit"]]
     assert result["numpy_steps"] == [list(s) for s in result["expected_numpy"]]
     # distribute_datasets_from_function: whole per-replica batches of 22, handed out in turn
