@@ -21,7 +21,7 @@ def run(progress):
                 cell.metadata.setdefault("tags", []).append("raises-exception")
         start = time.perf_counter()
         NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                       extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+                       extra_arguments=["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"],
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         seconds = time.perf_counter() - start
         total += seconds

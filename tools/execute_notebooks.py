@@ -45,7 +45,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     # capture_fd_output=False: like nbval's kernel, so C++ lines written to fd 1/2 are never stored.
     NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+                   extra_arguments=["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
