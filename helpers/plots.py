@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.windows import _as_series, count_windows
+from helpers.windows import as_series, count_windows
 
 
 def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int = 4, stride: int = 1,
@@ -17,7 +17,7 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     marked. Right: the batch as it reaches the LSTM, one panel row per batch row, timesteps
     left to right and features top to bottom. Returns the figure.
     """
-    series = _as_series(series)
+    series = as_series(series)
     for arg, value in (("batch_size", batch_size), ("start", start)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (1 if arg == "batch_size" else 0):
             raise ValueError(f"{arg}: expected a {'positive' if arg == 'batch_size' else 'non-negative'} int, got {value!r}.")

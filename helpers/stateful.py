@@ -28,7 +28,7 @@ import numpy as np
 
 from helpers.checks import Report
 from helpers.shapes import describe
-from helpers.windows import _as_series, _columns, _require_int
+from helpers.windows import as_series, check_columns, require_int
 
 DROP_CHOICES = ("start", "end")
 
@@ -109,9 +109,9 @@ def split_streams(series: np.ndarray, batch_size: int, timesteps: int, *, horizo
     >>> b.x[:, :, :, 0].tolist()     # batch 0, batch 1, batch 2; row 0 then row 1
     [[[0, 1, 2, 3], [12, 13, 14, 15]], [[4, 5, 6, 7], [16, 17, 18, 19]], [[8, 9, 10, 11], [20, 21, 22, 23]]]
     """
-    series = _as_series(series)
+    series = as_series(series)
     _check_sizes(batch_size=batch_size, timesteps=timesteps, horizon=horizon, drop=drop)
-    cols = _columns(target_columns, series.shape[1])
+    cols = check_columns(target_columns, series.shape[1])
     length = len(series)
     if length - horizon < timesteps:
         raise ValueError(
@@ -149,7 +149,7 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
     sources = _as_series_list(series)
     n = len(sources)
     if batch_size is not None:
-        _require_int("batch_size", batch_size, 1)
+        require_int("batch_size", batch_size, 1)
         if batch_size != n:
             raise ValueError(
                 f"batch_size: {batch_size} rows cannot be filled by {n} series: here every batch row reads "
@@ -157,7 +157,7 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
                 f"pass exactly {batch_size} series; to cut one series into {batch_size} rows use "
                 f"split_streams().")
     _check_sizes(batch_size=n, timesteps=timesteps, horizon=horizon, drop=drop)
-    cols = _columns(target_columns, sources[0].shape[1])
+    cols = check_columns(target_columns, sources[0].shape[1])
     length = len(sources[0])
     n_batches = (length - horizon) // timesteps
     if n_batches == 0:
@@ -197,7 +197,7 @@ def _as_series_list(series) -> list[np.ndarray]:
     out = []
     for i, s in enumerate(series):
         try:
-            out.append(_as_series(s))
+            out.append(as_series(s))
         except (TypeError, ValueError) as err:
             raise type(err)(f"series[{i}]: {str(err).removeprefix('series: ')}") from None
     lengths = [len(s) for s in out]
@@ -214,9 +214,9 @@ def _as_series_list(series) -> list[np.ndarray]:
 
 
 def _check_sizes(*, batch_size, timesteps, horizon, drop) -> None:
-    _require_int("batch_size", batch_size, 1)
-    _require_int("timesteps", timesteps, 1)
-    _require_int("horizon", horizon, 1)
+    require_int("batch_size", batch_size, 1)
+    require_int("timesteps", timesteps, 1)
+    require_int("horizon", horizon, 1)
     if drop not in DROP_CHOICES:
         raise ValueError(f"drop: expected 'start' (drop the oldest steps) or 'end' (drop the newest), got {drop!r}.")
 
@@ -334,7 +334,7 @@ class ResetStates(keras.callbacks.Callback):
     def __init__(self, every_batches: int | None = None):
         super().__init__()
         if every_batches is not None:
-            _require_int("every_batches", every_batches, 1)
+            require_int("every_batches", every_batches, 1)
         self.every_batches = every_batches
         self.resets = 0
 
@@ -384,9 +384,9 @@ def inference_twin(model: Any, batch_size: int | None = 1, *, timesteps: int | N
             raise ValueError("batch_size: None is only possible with stateless=True; a stateful layer needs a "
                              "fixed batch size. Fix: pass batch_size=1 (one series at a time) or stateless=True.")
     else:
-        _require_int("batch_size", batch_size, 1)
+        require_int("batch_size", batch_size, 1)
     if timesteps is not None:
-        _require_int("timesteps", timesteps, 1)
+        require_int("timesteps", timesteps, 1)
     if not model.built or not model.weights:
         raise ValueError(f"model: {model.name!r} has no weights yet; build it with keras.Input(batch_shape=...) "
                          f"first, then make the twin.")
@@ -464,7 +464,7 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
     and keeps every sample in its batch row. ``keep="end"`` keeps the newest samples instead,
     which shifts every sample to another row: only for samples that do not continue each other.
     """
-    _require_int("batch_size", batch_size, 1)
+    require_int("batch_size", batch_size, 1)
     if not arrays:
         raise ValueError("arrays: pass at least one array to trim.")
     if keep not in ("start", "end"):

@@ -16,7 +16,7 @@ def count_windows(length: int, timesteps: int, *, horizon: int = 1, stride: int 
     """How many windows fit: ``count_windows(10, 3)`` -> 7 (inputs 0-2 -> target 3, ..., 6-8 -> 9)."""
     for arg, value, low in (("length", length, 0), ("timesteps", timesteps, 1),
                             ("horizon", horizon, 1), ("stride", stride, 1)):
-        _require_int(arg, value, low)
+        require_int(arg, value, low)
     span = timesteps + horizon
     return 0 if length < span else (length - span) // stride + 1
 
@@ -34,13 +34,13 @@ def make_windows(series: np.ndarray, timesteps: int, *, horizon: int = 1, stride
     >>> x.shape, y.shape, x[0, :, 0].tolist(), y[0].tolist()
     ((7, 3, 1), (7, 1), [0, 1, 2], [3])
     """
-    series = _as_series(series)
+    series = as_series(series)
     n = count_windows(len(series), timesteps, horizon=horizon, stride=stride)
     if n == 0:
         raise ValueError(f"series: {len(series)} steps are too short for one window of timesteps={timesteps} "
                          f"plus horizon={horizon} ({timesteps + horizon} steps). Use a longer series or "
                          f"smaller timesteps/horizon.")
-    cols = _columns(target_columns, series.shape[1])
+    cols = check_columns(target_columns, series.shape[1])
     # sliding_window_view(axis=0) gives (T - timesteps + 1, F, timesteps): a view, no copy.
     x = sliding_window_view(series, timesteps, axis=0).transpose(0, 2, 1)[::stride][:n]  # shape: (N, timesteps, F)
     y = series[timesteps - 1 + horizon::stride][:n][:, cols]                            # shape: (N, n_targets)
@@ -63,7 +63,7 @@ class Split:
 
     def unscale(self, values: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
         """Back to original units; ``columns`` says which features ``values``' last axis holds."""
-        cols = _columns(columns, len(self.mean))
+        cols = check_columns(columns, len(self.mean))
         return np.asarray(values) * self.std[cols] + self.mean[cols]
 
 
@@ -74,7 +74,7 @@ def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 
     Nothing from the validation or test period leaks into training: not their values, not
     their mean or spread. Build windows on each part separately so none spans a boundary.
     """
-    series = _as_series(series)
+    series = as_series(series)
     for arg, frac in (("train", train), ("val", val)):
         if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac < 1:
             raise ValueError(f"{arg}: expected a fraction between 0 and 1, got {frac!r}.")
@@ -96,7 +96,12 @@ def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 
     return Split(*parts, mean=mean, std=std)
 
 
-def _as_series(series: np.ndarray) -> np.ndarray:
+def as_series(series: np.ndarray) -> np.ndarray:
+    """Check a series and return it as ``(T, F)`` (a 1-D series becomes one feature).
+
+    Shared by the helpers that take a series (windows, plots, stateful): numbers only, 1 or 2
+    axes, no NaN/inf; each problem raises with a message that names ``series``.
+    """
     if not isinstance(series, np.ndarray):
         if isinstance(series, (list, tuple, range)):
             series = np.asarray(series)
@@ -116,7 +121,8 @@ def _as_series(series: np.ndarray) -> np.ndarray:
     return series
 
 
-def _columns(columns: Sequence[int] | None, n_features: int) -> list[int]:
+def check_columns(columns: Sequence[int] | None, n_features: int) -> list[int]:
+    """Validate ``target_columns`` against ``n_features``; ``None`` means all columns."""
     if columns is None:
         return list(range(n_features))
     if isinstance(columns, (int, np.integer)) or not all(isinstance(c, (int, np.integer)) for c in columns):
@@ -127,7 +133,8 @@ def _columns(columns: Sequence[int] | None, n_features: int) -> list[int]:
     return out
 
 
-def _require_int(arg: str, value, low: int) -> None:
+def require_int(arg: str, value, low: int) -> None:
+    """Raise unless ``value`` is an int (not a bool) >= ``low``; messages name ``arg``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{arg}: expected an int, got {value!r} ({type(value).__name__}).")
     if value < low:
