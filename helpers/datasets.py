@@ -23,6 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from helpers import shapes, windows
+from helpers.windows import require_int
 
 
 def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
@@ -41,8 +42,8 @@ def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, 
     _check_flag("shuffle", shuffle)
     _check_flag("drop_remainder", drop_remainder)
     if seed is not None:
-        _check_int("seed", seed, low=0, example="seed=0")
-    _check_int("batch_size", batch_size, low=1, example="batch_size=32")
+        require_int("seed", seed, 0, "seed=0")
+    require_int("batch_size", batch_size, 1, "batch_size=32")
     shapes.check_lstm_input(x, name="x")
     x = np.asarray(x, dtype=np.float32)                                  # shape: (N, timesteps, features)
     y = _check_targets(y, x)                                             # shape: (N, ...) float32
@@ -84,8 +85,8 @@ def steps_per_epoch(n_samples: int, batch_size: int, *, drop_remainder: bool = F
     With ``drop_remainder=True`` the incomplete last batch is dropped: ``steps_per_epoch(100, 32,
     drop_remainder=True)`` -> 3, and 4 windows are never seen.
     """
-    _check_int("n_samples", n_samples, low=0, example="n_samples=len(x)")
-    _check_int("batch_size", batch_size, low=1, example="batch_size=32")
+    require_int("n_samples", n_samples, 0, "n_samples=len(x)")
+    require_int("batch_size", batch_size, 1, "batch_size=32")
     _check_flag("drop_remainder", drop_remainder)
     return n_samples // batch_size if drop_remainder else math.ceil(n_samples / batch_size)
 
@@ -184,14 +185,6 @@ def _check_targets(y: Any, x: np.ndarray) -> np.ndarray:
         raise ValueError(f"y: {int(bad.sum())} targets are NaN or infinite (first at index {first}); "
                          f"one NaN makes every loss NaN. Drop or fill them before windowing.")
     return y
-
-
-def _check_int(arg: str, value: Any, *, low: int, example: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg}: expected an int >= {low} such as {example}, got {value!r} "
-                        f"({type(value).__name__}). Fix: {arg}=int(...).")
-    if value < low:
-        raise ValueError(f"{arg}: expected an int >= {low} such as {example}, got {value}.")
 
 
 def _check_flag(arg: str, value: Any) -> None:

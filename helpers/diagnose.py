@@ -257,15 +257,16 @@ def _first_layer_named(model, cls_name):
 def _check_mask_collisions(model, x, embedding, add):
     if x.ndim < 2 or x.dtype.kind not in "iuf":
         return
+    from helpers.padding import step_mask   # Keras's rule: a step is masked when every feature equals the value
+
     masking = _first_layer_named(model, "Masking")
     if masking is not None and x.ndim == 3:
-        masked = np.all(x == masking.mask_value, axis=-1)          # shape: (batch, timesteps)
         value = masking.mask_value
     elif embedding is not None and getattr(embedding, "mask_zero", False) and x.ndim == 2:
-        masked = x == 0
         value = 0
     else:
         return
+    masked = ~step_mask(x, value)                                  # shape: (batch, timesteps)
     real = ~masked
     # a masked step with real steps on both sides is not padding: it is data that will be skipped
     before = np.maximum.accumulate(real, axis=1)

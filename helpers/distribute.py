@@ -29,6 +29,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from helpers.windows import require_int
+
 RULES = ("linear", "sqrt")
 
 
@@ -43,7 +45,7 @@ def split_cpu(n_devices: int = 2) -> tuple[str, ...]:
     >>> split_cpu(2)  # doctest: +SKIP
     ('/device:CPU:0', '/device:CPU:1')
     """
-    _require_int("n_devices", n_devices, low=1, example="2")
+    require_int("n_devices", n_devices, 1, "2")
     cpus = tf.config.list_physical_devices("CPU")
     try:
         tf.config.set_logical_device_configuration(
@@ -96,9 +98,9 @@ def per_replica_batch_sizes(global_batch: int, n_samples: int, n_replicas: int, 
     >>> per_replica_batch_sizes(64, 64, 3)
     [(22, 22, 20)]
     """
-    _require_int("global_batch", global_batch, low=1, example="64")
-    _require_int("n_samples", n_samples, low=1, example="712")
-    _require_int("n_replicas", n_replicas, low=1, example="strategy.num_replicas_in_sync")
+    require_int("global_batch", global_batch, 1, "64")
+    require_int("n_samples", n_samples, 1, "712")
+    require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
     if not isinstance(drop_remainder, bool):
         raise TypeError(f"drop_remainder: expected True or False, got {drop_remainder!r} "
                         f"({type(drop_remainder).__name__}).")
@@ -149,8 +151,8 @@ def per_replica_batch(global_batch: int, n_replicas: int) -> int:
     >>> per_replica_batch(64, 2)
     32
     """
-    _require_int("global_batch", global_batch, low=1, example="64")
-    _require_int("n_replicas", n_replicas, low=1, example="strategy.num_replicas_in_sync")
+    require_int("global_batch", global_batch, 1, "64")
+    require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
     if global_batch % n_replicas:
         lower = global_batch // n_replicas * n_replicas
         options = ", ".join(str(v) for v in (lower, lower + n_replicas) if v > 0)
@@ -178,8 +180,8 @@ def scale_learning_rate(base_lr: float, base_batch: int, global_batch: int, *, r
         raise TypeError(f"base_lr: expected a number such as 0.01, got {base_lr!r} ({type(base_lr).__name__}).")
     if not math.isfinite(base_lr) or base_lr <= 0:
         raise ValueError(f"base_lr: expected a positive, finite learning rate such as 0.01, got {base_lr!r}.")
-    _require_int("base_batch", base_batch, low=1, example="32")
-    _require_int("global_batch", global_batch, low=1, example="64")
+    require_int("base_batch", base_batch, 1, "32")
+    require_int("global_batch", global_batch, 1, "64")
     if rule not in RULES:
         raise ValueError(f"rule: expected one of {list(RULES)}, got {rule!r}.")
     factor = global_batch / base_batch
@@ -229,8 +231,3 @@ class BatchSizeProbe(keras.layers.Layer):
         self._records.clear()
 
 
-def _require_int(arg: str, value: Any, *, low: int, example: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg}: expected a whole number such as {example}, got {value!r} ({type(value).__name__}).")
-    if value < low:
-        raise ValueError(f"{arg}: expected an int >= {low} (e.g. {example}), got {value}.")

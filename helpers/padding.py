@@ -351,6 +351,9 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
     Uses the same rule as the model (:func:`step_mask`), so it shows what the LSTM will skip.
     Elements may be ``x`` or ``(x, y)``; ``x`` is ``(batch, timesteps[, features])``.
     """
+    if not hasattr(dataset, "__iter__") or isinstance(dataset, (str, bytes, np.ndarray)):
+        raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset), "
+                        f"got {type(dataset).__name__}. For one padded array use step_mask(x).")
     masks = []
     for element in dataset:
         x = element[0] if isinstance(element, (tuple, list)) else element
@@ -493,6 +496,9 @@ def _lengths_array(values: Any) -> np.ndarray:
 def _mask_list(masks: Any) -> list[np.ndarray]:
     if isinstance(masks, np.ndarray) and masks.ndim == 2:
         masks = [masks]
+    if not isinstance(masks, (list, tuple)):
+        raise TypeError(f"masks: expected a list of boolean (batch, timesteps) arrays, got {type(masks).__name__}. "
+                        f"Fix: padding.batch_masks(dataset), or [padding.step_mask(x)].")
     out = []
     for i, m in enumerate(masks):
         m = np.asarray(m)

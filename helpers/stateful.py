@@ -262,6 +262,11 @@ def _index_of(index) -> np.ndarray:
     if index.ndim != 3:
         raise ValueError(f"index: expected shape (n_batches, batch, timesteps) (or inputs with a feature axis), "
                          f"got {index.shape}. Build the batches from np.arange(...) so values are step numbers.")
+    if index.dtype.kind not in "iuf" or (index.dtype.kind == "f" and not (np.isfinite(index).all()
+                                                                          and (index == np.round(index)).all())):
+        raise ValueError(f"index: expected step numbers (whole numbers), got dtype {index.dtype} with values such as "
+                         f"{index.ravel()[:3].tolist()}. Build the batches from np.arange(...) (or use "
+                         f"StatefulBatches.index), not from the real data.")
     return index
 
 

@@ -133,9 +133,14 @@ def check_columns(columns: Sequence[int] | None, n_features: int) -> list[int]:
     return out
 
 
-def require_int(arg: str, value, low: int) -> None:
-    """Raise unless ``value`` is an int (not a bool) >= ``low``; messages name ``arg``."""
+def require_int(arg: str, value, low: int, example: str | None = None) -> None:
+    """Raise unless ``value`` is an int (not a bool) >= ``low``; the message names ``arg`` and the fix.
+
+    The one integer check of the helpers package (windows, stateful, datasets, distribute, plots).
+    """
+    such_as = f" such as {example}" if example else ""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg}: expected an int, got {value!r} ({type(value).__name__}).")
+        raise TypeError(f"{arg}: expected an int >= {low}{such_as}, got {value!r} ({type(value).__name__}). "
+                        f"Fix: {arg}=int(...).")
     if value < low:
-        raise ValueError(f"{arg}: expected an int >= {low}, got {value}.")
+        raise ValueError(f"{arg}: expected an int >= {low}{such_as}, got {value}.")

@@ -330,3 +330,10 @@ def test_plot_masks_draws_one_panel_per_strategy():
     assert len(single.axes) == 1
     with pytest.raises(ValueError, match="panels: expected at least one"):
         padding.plot_masks({})
+
+
+def test_mask_helpers_name_a_wrong_argument_type():
+    with pytest.raises(TypeError, match="dataset: expected a batched tf.data.Dataset"):
+        padding.batch_masks(None)
+    with pytest.raises(TypeError, match="masks: expected a list of boolean"):
+        padding.plot_masks(3)

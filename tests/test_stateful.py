@@ -302,3 +302,10 @@ def test_chunked_stateful_equals_stateless_on_the_whole_sequence(batch, timestep
     streams = layout.x.transpose(1, 0, 2, 3).reshape(batch, -1, features)     # (B, n_batches*T, F)
     whole = stateful.inference_twin(model, None, stateless=True)(streams).numpy()
     np.testing.assert_allclose(chunked.transpose(1, 0, 2, 3).reshape(batch, -1, 1), whole, atol=1e-5)
+
+
+def test_continuity_needs_step_numbers_not_data():
+    with pytest.raises(ValueError, match="index: expected step numbers"):
+        stateful.continuity(np.full((2, 2, 3), 0.5))
+    with pytest.raises(ValueError, match="index: expected step numbers"):
+        stateful.check_continuity(np.array([[[np.nan]]]))
