@@ -3,13 +3,15 @@
 Usage: python tools/execute_notebooks.py notebooks/01_*.ipynb [...]   (make execute NB=...)
 
 - Runs each notebook top to bottom in a new kernel of this environment, with the notebook's
-  folder as working directory (as nbval does), so execution counts are 1..n.
-- A cell marked ``# NBVAL_RAISES_EXCEPTION`` is tagged ``raises-exception`` while it runs (so
-  execution continues past it) and must raise; any other cell that raises stops the run. The tag
-  is removed before saving: nbval reads the comment, and warns when both are present.
-- Runs the kernel as nbval does (no capture of C-level output), so stored outputs are what
-  nbval will see.
-- Prints each notebook's wall time.
+  folder as working directory (as nbval does), with the semantics of JupyterLab's Run All and of
+  ``jupyter execute``: the first error in a cell *not* tagged ``raises-exception`` stops the run,
+  and this tool then fails, naming the cell. A tagged cell that does not raise fails too.
+- Every code cell must have run (execution counts 1..n); the tool prints "cells run: n/n".
+- Runs the kernel as nbval does (no capture of C-level output), so stored outputs are what nbval
+  will see.
+- Stores clean outputs: in cells whose output nbval ignores (progress bars), streams are merged
+  and stored as a terminal shows them (no ``\\b``/``\\r`` debris); solution cells are stored
+  collapsed (source and output) with the ``solution`` and ``hide-cell`` tags.
 """
 
 from __future__ import annotations
@@ -20,47 +22,63 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
-MARKER = "NBVAL_RAISES_EXCEPTION"
-TAG = "raises-exception"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbrules  # noqa: E402  (tools/ is a folder of scripts, not a package)
+
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
 
 
-def marked_to_raise(cell) -> bool:
-    return any(line.strip().lstrip("#").strip() == MARKER for line in cell.source.splitlines())
-
-
-def execute(path: Path, timeout: int = 600) -> float:
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tags = cell.metadata.setdefault("tags", [])
-        if marked_to_raise(cell) and TAG not in tags:
-            tags.append(TAG)
-        if not marked_to_raise(cell) and TAG in tags:
-            tags.remove(TAG)
-        if not tags:
-            del cell.metadata["tags"]
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+def run_all(nb, path: Path, timeout: int = 600) -> tuple[float, int, int]:
+    """Execute ``nb`` as Run All does. Returns (seconds, cells run, code cells)."""
     start = time.perf_counter()
-    # capture_fd_output=False: like nbval's kernel, so C++ lines written to fd 1/2 are never stored.
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   extra_arguments=["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"],
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    # allow_errors=False: stop at the first error of a cell that is not tagged raises-exception.
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            allow_errors=False, extra_arguments=KERNEL_ARGS,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        ran = sum(c.execution_count is not None for c in code)
+        first = str(err).strip().splitlines()[-1][:300]
+        raise SystemExit(f"{path}: Run All stops at code cell {ran} of {len(code)}: {first}\n"
+                         f"Fix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose.") from None
     seconds = time.perf_counter() - start
-    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    ran = sum(c.execution_count is not None for c in code)
+    return seconds, ran, len(code)
+
+
+def tidy(nb, path: Path) -> None:
+    """Check the raise tags held, then store clean outputs and collapsed solutions."""
+    for i, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
         raised = any(o.output_type == "error" for o in cell.outputs)
-        if marked_to_raise(cell) and not raised:
-            raise SystemExit(f"{path}: code cell {i + 1} is marked {MARKER} but did not raise.")
-    for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
-        if TAG in tags:
-            tags.remove(TAG)
-        if "tags" in cell.metadata and not tags:
-            del cell.metadata["tags"]
+        if nbrules.raises_on_purpose(cell) and not raised:
+            raise SystemExit(f"{path}: code cell {i} is tagged '{nbrules.RAISES_TAG}' but did not raise.")
+        if nbrules.ignores_output(cell):
+            cell.outputs = [nbformat.from_dict(o) for o in nbrules.clean_outputs([dict(o) for o in cell.outputs])]
+        if nbrules.is_solution(cell):
+            tags = cell.metadata.setdefault("tags", [])
+            tags.extend(t for t in nbrules.SOLUTION_TAGS if t not in tags)
+            cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+        cell.metadata.pop("execution", None)
+
+
+def execute(path: Path, timeout: int = 600) -> tuple[float, int, int]:
+    nb = nbformat.read(path, as_version=4)
+    old = [i for i, c in enumerate((c for c in nb.cells if c.cell_type == "code"), 1)
+           if nbrules.has_marker(c, nbrules.OLD_RAISES_MARKER)]
+    if old:
+        raise SystemExit(f"{path}: code cells {old} use the '# {nbrules.OLD_RAISES_MARKER}' comment, which "
+                         f"JupyterLab ignores; tag them '{nbrules.RAISES_TAG}' instead.")
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    seconds, ran, total = run_all(nb, path, timeout)
+    tidy(nb, path)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
-    return seconds
+    return seconds, ran, total
 
 
 def main(argv: list[str]) -> int:
@@ -71,7 +89,8 @@ def main(argv: list[str]) -> int:
         return 2
     for path in paths:
         print(f"executing {path} ...", flush=True)
-        print(f"  done in {execute(path):.1f} s", flush=True)
+        seconds, ran, total = execute(path)
+        print(f"  done in {seconds:.1f} s, cells run: {ran}/{total}", flush=True)
     return 0
 
 

@@ -1,0 +1,73 @@
+"""The notebook rules shared by the tests, the tools and the benchmarks (one copy of each rule).
+
+- A cell that fails on purpose carries the cell tag ``raises-exception``. JupyterLab's Run All,
+  nbclient (``jupyter execute``) and nbval all honour that tag and carry on past the error; the old
+  ``# NBVAL_RAISES_EXCEPTION`` comment is honoured by nbval alone, so it is not used.
+- A solution cell is tagged ``solution`` and ``hide-cell`` (the site's toggle) and is stored with
+  both its source and its output collapsed (JupyterLab), so no answer shows before it is asked for.
+- Stored stream output is what a terminal would show: progress bars' ``\\b``/``\\r`` rewrites are
+  replaced by their final text (only in cells whose output nbval ignores).
+"""
+
+from __future__ import annotations
+
+import re
+
+RAISES_TAG = "raises-exception"
+OLD_RAISES_MARKER = "NBVAL_RAISES_EXCEPTION"
+IGNORE_MARKER = "NBVAL_IGNORE_OUTPUT"
+SOLUTION_TAGS = ("solution", "hide-cell")
+
+#: Absolute paths of any machine (checkout, home, temp, site-packages, Windows user folders).
+MACHINE_PATH = re.compile(
+    r"(?:/(?:work|root|home|Users|tmp|private|var/folders|opt|usr/lib|usr/local)/"
+    r"|site-packages|dist-packages|\.venv|[A-Za-z]:\\\\|\\Users\\|AppData)")
+
+
+def tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def raises_on_purpose(cell) -> bool:
+    """True for a code cell tagged ``raises-exception``."""
+    return cell.get("cell_type") == "code" and RAISES_TAG in tags(cell)
+
+
+def has_marker(cell, marker: str) -> bool:
+    return any(line.strip().lstrip("#").strip() == marker for line in cell.get("source", "").splitlines())
+
+
+def ignores_output(cell) -> bool:
+    return has_marker(cell, IGNORE_MARKER) or "nbval-ignore-output" in tags(cell)
+
+
+def is_solution(cell) -> bool:
+    return cell.get("cell_type") == "code" and "solution" in tags(cell)
+
+
+def render_terminal(text: str) -> str:
+    """What a terminal shows for ``text``: backspaces removed, each line from its last ``\\r`` on.
+
+    >>> render_terminal("1/3 [=>  ]\\b\\b\\b\\b\\b\\b\\b\\b\\b\\b\\r3/3 [===]\\n")
+    '3/3 [===]\\n'
+    """
+    lines = []
+    for line in text.replace("\b", "").split("\n"):
+        parts = [p for p in line.split("\r") if p]
+        lines.append(parts[-1].rstrip() if parts else "")
+    return "\n".join(lines)
+
+
+def clean_outputs(outputs: list) -> list:
+    """Merge consecutive stream outputs of one name and render them as a terminal would."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    for out in merged:
+        if out.get("output_type") == "stream":
+            out["text"] = render_terminal(out["text"])
+    return merged
