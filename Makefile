@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make lab    create .venv if missing (or if pyproject.toml's pins changed), open JupyterLab on notebooks/
+#   make lab    create .venv if missing (or if the pins changed), open JupyterLab on your copies (my-notebooks/)
 #   make test   create .venv likewise, run the unit tests, then strict nbval over every notebook
 # Other targets: make execute (regenerate committed outputs), make site, make bench, make clean.
 SHELL := /bin/bash
@@ -18,11 +18,13 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lab test unit nbval execute site bench clean
+.PHONY: help env lab restore test unit nbval runall colab-sim execute site bench clean
 
 help:
-	@echo "make lab      open the course in JupyterLab (creates .venv on first use)"
+	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
+	@echo "make restore  NB=01_the_3d_input_tensor.ipynb: put back the original of one notebook in my-notebooks/"
 	@echo "make test     unit tests + strict nbval over every notebook"
+	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
 	@echo "make site     offline HTML version of the course in _site/ (open _site/index.html)"
 	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
@@ -45,13 +47,43 @@ env: $(STAMP)
 # (containers, some cloud machines), so --allow-root is added only when the user is root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Learners work in their own copies (my-notebooks/, ignored by git), so JupyterLab's autosave never
+# touches notebooks/ and `git pull` keeps working. A copy is made only where none exists: a learner's
+# edits are never overwritten. `make restore NB=01_the_3d_input_tensor.ipynb` brings one back to the
+# original (the learner's version is kept beside it). Instructors and maintainers: `make lab DIR=notebooks`.
+DIR ?= my-notebooks
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
+	@mkdir -p $(DIR) $(LAB_SETTINGS)
+	@cp config/jupyterlab/overrides.json $(LAB_SETTINGS)/overrides.json
+	@if [ "$(DIR)" != notebooks ]; then for f in notebooks/*.ipynb; do \
+	  [ -e "$(DIR)/$${f##*/}" ] || { cp "$$f" "$(DIR)/"; echo "copied $${f##*/} to $(DIR)/"; }; done; fi
+	$(BIN)/jupyter lab --notebook-dir=$(DIR) --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
+
+restore:
+	@test -n "$(NB)" && test -f "notebooks/$(notdir $(NB))" || { \
+	  echo "usage: make restore NB=01_the_3d_input_tensor.ipynb (a file name in notebooks/)"; exit 2; }
+	@mkdir -p my-notebooks
+	@if [ -e "my-notebooks/$(notdir $(NB))" ]; then \
+	  keep="my-notebooks/$(basename $(notdir $(NB))).mine-$$(date +%Y%m%d-%H%M%S).ipynb"; \
+	  mv "my-notebooks/$(notdir $(NB))" "$$keep"; echo "your version is kept as $$keep"; fi
+	@cp "notebooks/$(notdir $(NB))" my-notebooks/ && echo "restored my-notebooks/$(notdir $(NB)) from notebooks/"
 
 test: unit nbval
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -m "not runall and not colab"
+
+# Every notebook run as JupyterLab's Run All runs it (stop at the first error of a cell not tagged
+# raises-exception), asserting that every code cell ran. CI runs it after `make test`.
+runall: $(STAMP)
+	$(BIN)/python -m pytest tests -q -m runall
+
+# Colab, simulated: a fresh Python 3.13 venv with only notebook 00, whose install cell is pointed at a
+# wheel of this checkout (LSTM_BATCHING_PACKAGE), must reach "Ready". COLAB_PYTHON=3.12 for the other.
+colab-sim: $(STAMP)
+	$(BIN)/python -m pytest tests -q -s -m colab
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -p no:python -q --nbval --nbval-current-env --nbval-cell-timeout=300 notebooks

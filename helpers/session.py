@@ -9,6 +9,7 @@ Introduced in notebook 00. Every notebook's first code cell is::
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import platform
 import sys
@@ -21,11 +22,13 @@ QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 def start(seed: int = 42) -> None:
     """Quiet TensorFlow, seed Python/NumPy/TensorFlow, set plot defaults and print versions.
 
+    In Jupyter it also shortens tracebacks to the error line (``%xmode Minimal``).
+
     Must run before anything imports TensorFlow, because TensorFlow reads its logging
     settings only once, when it is loaded.
 
     >>> start(seed=42)  # doctest: +SKIP
-    Python 3.11 | TensorFlow 2.21.0 | Keras 3.15.1 | NumPy 2.4.6 | seed 42
+    TensorFlow 2.21.0 | Keras 3.15.1 | NumPy 2.4.6 | seed 42
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed: expected an int such as 42, got {seed!r} ({type(seed).__name__}).")
@@ -44,13 +47,29 @@ def start(seed: int = 42) -> None:
     import matplotlib
     import numpy as np
 
+    _short_tracebacks()
     tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)
     matplotlib.rcParams.update({"figure.figsize": (9, 3.5), "figure.dpi": 80, "axes.grid": True,
                                 "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
-    py = ".".join(platform.python_version_tuple()[:2])
-    print(f"Python {py} | TensorFlow {tf.__version__} | Keras {keras.__version__} | "
-          f"NumPy {np.__version__} | seed {seed}")
+    print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__version__} | seed {seed}")
+
+
+def _short_tracebacks() -> None:
+    """In IPython/Jupyter, show an error as its last line only (``%xmode Minimal``).
+
+    A deliberate error then reads as the one line the text talks about, with no frames of Keras
+    internals and no paths of this machine. ``%xmode Context`` brings the full traceback back.
+    Outside IPython (a plain script) nothing changes.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        with contextlib.redirect_stdout(io.StringIO()):   # the magic prints "Exception reporting mode"
+            shell.run_line_magic("xmode", "Minimal")
 
 
 @contextlib.contextmanager
@@ -79,30 +98,35 @@ def check_environment() -> "Report":
     Compares every installed package with the exact pin this course declares, finds the
     matplotlib sample data, and runs one LSTM forward pass. Introduced in notebook 00.
     """
-    import re
     from importlib import metadata
+
+    from packaging.requirements import Requirement
 
     from helpers.checks import Report
 
     problems, lines = [], []
-    if sys.version_info[:2] != (3, 11):
-        problems.append(f"Python is {platform.python_version()}, the course needs 3.11 (make lab creates it).")
+    if not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        problems.append(f"Python is {platform.python_version()}, the course supports 3.11 to 3.13.")
+    else:
+        lines.append("Python version supported (3.11 to 3.13)")
     try:
-        requirements = metadata.requires("lstm-batching") or []
+        requirements = [Requirement(r) for r in metadata.requires("lstm-batching") or []]
     except metadata.PackageNotFoundError:
         requirements = []
-        problems.append("the course package is not installed: run `make lab` (or pip install -e .) in the repo.")
+        problems.append("the course package is not installed: run `make lab` in the course folder "
+                        "(on Colab: run the first code cell of the notebook).")
+    # The package's own dependencies (no extras): what every notebook imports.
+    requirements = [r for r in requirements if not r.marker or r.marker.evaluate({"extra": ""})]
     for req in requirements:
-        if "extra ==" in req:
-            continue
-        name, pinned = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", req.replace(" ", "")).groups()
         try:
-            installed = metadata.version(name)
+            installed = metadata.version(req.name)
         except metadata.PackageNotFoundError:
-            installed = "missing"
-        if installed != pinned:
-            problems.append(f"{name} {installed} installed, the course pins {pinned}: re-run `make lab`.")
-    lines.append(f"{len([r for r in requirements if 'extra ==' not in r])} pinned packages checked")
+            problems.append(f"{req.name} is missing, the course needs {req.name}{req.specifier}: re-run `make lab`.")
+            continue
+        if not req.specifier.contains(installed, prereleases=True):
+            problems.append(f"{req.name} {installed} installed, the course needs {req.name}{req.specifier}: "
+                            "re-run `make lab`.")
+    lines.append(f"{len(requirements)} required packages checked")
 
     from helpers import data
     try:

@@ -12,11 +12,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import launch, nbrules
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
-RAISES = "NBVAL_RAISES_EXCEPTION"
-MACHINE_PATHS = ("/root/", "/home/", "/Users/", "site-packages", "/tmp/", "C:\\\\", "\\Users\\")
+MAX_TRACEBACK_LINES = 25
 # Notebook 00 is a set-up check, not a lesson: it has no exercises.
 NO_EXERCISES = {"00"}
 
@@ -29,15 +30,12 @@ def markdown(nb) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
-def marked_to_raise(cell) -> bool:
-    return any(line.strip().lstrip("#").strip() == RAISES for line in cell.source.splitlines())
-
-
 def output_text(out) -> str:
+    """Everything a reader sees of one output: text, error line and traceback, non-image data."""
     if "text" in out:
         return out["text"]
     if out.get("output_type") == "error":
-        return out.get("ename", "") + ": " + out.get("evalue", "")
+        return "\n".join([out.get("ename", "") + ": " + out.get("evalue", ""), *out.get("traceback", [])])
     return "\n".join(str(v) for k, v in out.get("data", {}).items() if not k.startswith("image/"))
 
 
@@ -87,21 +85,34 @@ def test_exercises_have_self_checks_and_hidden_solutions(nb):
         return
     cells = code_cells(nb)
     checks = [c for c in cells if "exercises." in c.source and "check_" in c.source]
-    solutions = [c for c in cells if "solution" in c.metadata.get("tags", [])]
+    solutions = [c for c in cells if nbrules.is_solution(c)]
     assert checks, f"{nb.path.name}: exercises need self-check calls (helpers.exercises...check_...)"
     assert solutions, f"{nb.path.name}: exercise solutions must be code cells tagged 'solution'"
     for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), \
-            f"{nb.path.name}: solution cells must be collapsed (metadata.jupyter.source_hidden)"
-        assert cell.source.lstrip().startswith("# Solution"), f"{nb.path.name}: solution cells start with '# Solution'"
+        where = f"{nb.path.name}: solution cell {cell.source.splitlines()[:2]}"
+        hidden = cell.metadata.get("jupyter", {})
+        # Neither the code nor its output (e.g. "correct (1013)") may show before the learner opens it.
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), \
+            f"{where}: store it collapsed (metadata.jupyter.source_hidden and outputs_hidden): make execute does"
+        assert set(nbrules.SOLUTION_TAGS) <= set(nbrules.tags(cell)), \
+            f"{where}: needs the tags {nbrules.SOLUTION_TAGS} (hide-cell is the site's toggle)"
+        assert cell.source.lstrip().startswith("# Solution"), f"{where}: solution cells start with '# Solution'"
 
 
-def test_first_code_cell_starts_the_session(nb):
+def test_first_code_cell_installs_if_needed_then_starts_the_session(nb):
     first = code_cells(nb)[0].source
+    assert first.startswith(launch.install_block()), \
+        f"{nb.path.name}: the first code cell must open with the install block: run `python tools/launch.py {nb.path.name}`"
     assert "session.start(" in first, f"{nb.path.name}: first code cell must call helpers.session.start()"
     before = first.split("session.start(")[0]
     assert "tensorflow" not in before and "keras" not in before, \
         f"{nb.path.name}: import TensorFlow/Keras only after session.start()"
+
+
+def test_title_is_followed_by_launch_links_from_the_one_repository_url(nb):
+    head = nb.cells[0].source.split("\n")
+    assert launch.launch_line(nb.path.name) in head[:4], \
+        f"{nb.path.name}: the line under the title must be the launch links: run `python tools/launch.py`"
 
 
 def test_saved_from_one_fresh_run(nb):
@@ -110,25 +121,38 @@ def test_saved_from_one_fresh_run(nb):
         f"{nb.path.name}: execution counts {counts} are not 1..n: re-run with `make execute NB={nb.path.relative_to(ROOT)}`"
 
 
-def test_errors_only_where_marked(nb):
+def test_errors_exactly_in_cells_tagged_raises_exception(nb):
+    """Run All (JupyterLab, jupyter execute) goes past an error only in a cell tagged raises-exception."""
     for i, cell in enumerate(code_cells(nb), 1):
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        if marked_to_raise(cell):
-            assert errors, f"{nb.path.name}: code cell {i} is marked {RAISES} but stores no error"
-            assert "raises-exception" not in cell.metadata.get("tags", []), \
-                f"{nb.path.name}: code cell {i}: the comment is enough; nbval warns when the tag is present too"
+        assert not nbrules.has_marker(cell, nbrules.OLD_RAISES_MARKER), \
+            f"{nb.path.name}: code cell {i} uses the {nbrules.OLD_RAISES_MARKER} comment, which JupyterLab ignores: tag it"
+        if nbrules.raises_on_purpose(cell):
+            assert errors, f"{nb.path.name}: code cell {i} is tagged {nbrules.RAISES_TAG} but stores no error"
         else:
-            assert not errors, f"{nb.path.name}: code cell {i} stores an unexpected {errors[0].ename}"
+            assert not errors, \
+                f"{nb.path.name}: code cell {i} stores a {errors[0].ename} but is not tagged: Run All stops there"
 
 
-def test_no_stderr_and_no_machine_paths(nb):
+def test_stored_errors_are_short(nb):
+    for i, cell in enumerate(code_cells(nb), 1):
+        for out in cell.outputs:
+            if out.output_type == "error":
+                lines = "\n".join(out.traceback).splitlines()
+                assert len(lines) <= MAX_TRACEBACK_LINES, \
+                    f"{nb.path.name}: code cell {i} stores a {len(lines)}-line traceback (session.start() sets %xmode Minimal)"
+
+
+def test_no_stderr_no_machine_paths_no_progress_debris(nb):
     for i, cell in enumerate(code_cells(nb), 1):
         for out in cell.outputs:
             assert out.get("name") != "stderr", \
                 f"{nb.path.name}: code cell {i} printed to stderr: {out.get('text', '')[:120]!r}"
             text = output_text(out)
-            for bad in MACHINE_PATHS:
-                assert bad not in text, f"{nb.path.name}: code cell {i} output contains a machine path ({bad})"
+            found = nbrules.MACHINE_PATH.search(text)
+            assert not found, f"{nb.path.name}: code cell {i} output contains a machine path ({found.group(0)!r})"
+            assert "\b" not in text and "\r" not in text, \
+                f"{nb.path.name}: code cell {i} stores progress-bar debris (\\b or \\r): re-run `make execute`"
 
 
 def test_code_follows_the_conventions(nb):
@@ -141,7 +165,7 @@ def test_code_follows_the_conventions(nb):
         assert not (last and last[-1].rstrip().endswith(";")), \
             f"{where}: a trailing ';' does not hide output under nbval; assign the result (_ = ...) instead"
         # Keras 2 idioms only where they are shown failing: a cell marked to raise, or run via attempt(...)
-        if not marked_to_raise(cell) and "attempt(" not in src:
+        if not nbrules.raises_on_purpose(cell) and "attempt(" not in src:
             for old in ("input_shape=", "batch_input_shape=", ".reset_states()"):
                 assert old not in src, f"{where}: Keras 2 idiom {old!r} outside a cell marked to raise"
 
@@ -155,3 +179,12 @@ def test_readme_learning_path_lists_exactly_the_notebooks():
     listed = set(re.findall(r"notebooks/(\d\d_[a-z0-9_]+\.ipynb)", readme))
     assert listed == {p.name for p in NOTEBOOKS}, \
         f"README links {sorted(listed)} but notebooks/ has {[p.name for p in NOTEBOOKS]}"
+
+
+def test_readme_rows_carry_launch_links_from_the_one_repository_url():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        row = next((ln for ln in readme.splitlines() if f"](notebooks/{path.name})" in ln and ln.startswith("|")), "")
+        url = launch.links(path.name)
+        assert url["colab"] in row and url["binder"] in row, \
+            f"README: the learning-path row of {path.name} needs its Colab and Binder links (tools/launch.py links())"

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -20,6 +21,17 @@ def test_start_is_silent_on_stderr_and_prints_versions():
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", f"TensorFlow start-up noise leaked: {done.stderr[:300]}"
     assert "TensorFlow 2.21.0 | Keras 3.15.1" in done.stdout and "seed 7" in done.stdout
+
+
+def test_start_shortens_tracebacks_in_ipython_to_the_error_line():
+    ipython = str(Path(sys.executable).with_name("ipython"))
+    done = subprocess.run([ipython, "--colors=nocolor", "-c",
+                           "from helpers import session; session.start(); import numpy as np; np.arange(6).reshape(4, 2)"],
+                          capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    out = done.stdout + done.stderr
+    assert "ValueError: cannot reshape array of size 6 into shape (4,2)" in out
+    assert "Traceback" not in out and "File " not in out and "site-packages" not in out, out
+    assert "Exception reporting mode" not in out, "the xmode magic's own message must not be printed"
 
 
 def test_start_refuses_when_tensorflow_is_already_loaded():

@@ -6,6 +6,7 @@ Usage: python tools/execute_notebooks.py notebooks/01_*.ipynb [...]   (make exec
   folder as working directory (as nbval does), with the semantics of JupyterLab's Run All and of
   ``jupyter execute``: the first error in a cell *not* tagged ``raises-exception`` stops the run,
   and this tool then fails, naming the cell. A tagged cell that does not raise fails too.
+- Before running, stamps the launch links and the install block (tools/launch.py).
 - Every code cell must have run (execution counts 1..n); the tool prints "cells run: n/n".
 - Runs the kernel as nbval does (no capture of C-level output), so stored outputs are what nbval
   will see.
@@ -25,7 +26,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nbrules  # noqa: E402  (tools/ is a folder of scripts, not a package)
+import launch  # noqa: E402  (tools/ is a folder of scripts run by make)
+import nbrules  # noqa: E402
 
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
 
@@ -73,6 +75,7 @@ def execute(path: Path, timeout: int = 600) -> tuple[float, int, int]:
     if old:
         raise SystemExit(f"{path}: code cells {old} use the '# {nbrules.OLD_RAISES_MARKER}' comment, which "
                          f"JupyterLab ignores; tag them '{nbrules.RAISES_TAG}' instead.")
+    launch.stamp(nb, path.name)   # launch links and install block, from the one repository URL
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     seconds, ran, total = run_all(nb, path, timeout)
     tidy(nb, path)
