@@ -34,6 +34,21 @@ class Report:
     def __bool__(self) -> bool:
         return self.ok
 
+    def as_solution(self) -> "Report":
+        """The report a *solution* cell shows: that it passes, never the answer itself.
+
+        Run All executes solution cells too, and JupyterLab then shows their output, so a solution
+        must not print its answer ("correct (1013)"). A solution that fails its own check is a bug
+        in the course, so it raises.
+
+        >>> check_value("Exercise 1 (windows)", 1013, 1013).as_solution()
+        ✅ Exercise 1 (windows): the solution passes its check (open the cell to read it).
+        """
+        label = self.title.partition(":")[0]
+        if not self.ok:
+            raise AssertionError(f"{label}: the solution fails its own check: {self.title}")
+        return Report(True, f"{label}: the solution passes its check (open the cell to read it).")
+
 
 def pending(label: str) -> Report:
     """The report for an exercise whose answer is still ``...``."""

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from helpers import checks
 
@@ -41,3 +42,12 @@ def test_report_displays_as_text_in_ipython():
     from IPython.lib.pretty import pretty
     r = checks.Report(True, "fine", ("detail",))
     assert pretty(r) == str(r) == "✅ fine\n   detail"
+
+
+def test_as_solution_hides_the_answer_and_refuses_a_wrong_solution():
+    right = checks.check_value("Exercise 1 (windows)", 1013, 1013)
+    shown = str(right.as_solution())
+    assert "1013" not in shown and "passes its check" in shown
+    wrong = checks.check_value("Exercise 1 (windows)", 1014, 1013)
+    with pytest.raises(AssertionError, match="the solution fails its own check"):
+        wrong.as_solution()

@@ -97,6 +97,10 @@ def test_exercises_have_self_checks_and_hidden_solutions(nb):
         assert set(nbrules.SOLUTION_TAGS) <= set(nbrules.tags(cell)), \
             f"{where}: needs the tags {nbrules.SOLUTION_TAGS} (hide-cell is the site's toggle)"
         assert cell.source.lstrip().startswith("# Solution"), f"{where}: solution cells start with '# Solution'"
+        # Run All executes solutions and JupyterLab then shows their output: it must not give the answer.
+        shown = "".join(output_text(o) for o in cell.outputs)
+        assert cell.source.rstrip().endswith(".as_solution()") and "passes its check" in shown \
+            and len(cell.outputs) == 1, f"{where}: end with exercises.check_...(...).as_solution() and print nothing else"
 
 
 def test_first_code_cell_installs_if_needed_then_starts_the_session(nb):
