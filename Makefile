@@ -5,12 +5,30 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# The environment: uv.lock installed exactly by uv (pinned below, fetched from PyPI into .tools/ on
+# first use). One environment per interpreter from the same lock: python3.11 (the default) gets
+# .venv, PYTHON=python3.12 gets .venv-3.12, PYTHON=python3.13 .venv-3.13.
 PYTHON ?= python3.11
-VENV   := .venv
+UV_VERSION := 0.13.9
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV     ?= $(UV_HOME)/bin/uv
+# uv is fetched only when UV is the default (make UV=uv ... uses one on PATH, at your risk of
+# another version writing the lock differently).
+GET_UV := $(filter $(UV_HOME)/bin/uv,$(UV))
+# PYTHON itself, or pyenv's interpreter of that name when it is a pyenv shim for a version that is
+# installed but not selected (python3.12/python3.13 on machines where 3.11 is pyenv's global).
+PY     := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || { \
+            v=$$(pyenv whence $(PYTHON) 2>/dev/null | tail -n 1); \
+            test -n "$$v" && PYENV_VERSION=$$v pyenv which $(PYTHON); } 2>/dev/null)
+PYVER  := $(if $(PY),$(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])'))
+VENV   := $(if $(PY),$(if $(filter-out 3.11,$(PYVER)),.venv-$(PYVER),.venv),.venv-no-python)
 BIN    := $(VENV)/bin
-# The stamp's name carries a hash of pyproject.toml: change a pin and the environment is re-synced.
-PINS   := $(shell sha256sum pyproject.toml | cut -c1-16)
+# The stamp's name carries a hash of pyproject.toml and uv.lock: change either and the
+# environment is re-synced.
+PINS   := $(shell cat pyproject.toml uv.lock 2>/dev/null | sha256sum | cut -c1-16)
 STAMP  := $(VENV)/.installed-$(PINS)
+# Every extra but torch (several GB; see make backends).
+EXTRAS := --all-extras --no-extra torch
 NB     ?= notebooks/*.ipynb
 
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -18,7 +36,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lab restore test unit nbval runall colab-sim execute site bench clean
+.PHONY: help env lock compat lab restore test unit nbval runall colab-sim execute site bench clean
 
 help:
 	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
@@ -29,19 +47,42 @@ help:
 	@echo "make site     offline HTML version of the course in _site/ (open _site/index.html)"
 	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
 	@echo "make clean    remove .venv and caches"
+	@echo "make lock     re-resolve uv.lock (and its export for Binder/conda) after a pin changed"
+	@echo "make compat   run every notebook on the newest releases (KERAS=3.16.0 TF=2.22.0 to name them)"
 
-$(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { \
-	  echo "error: $(PYTHON) not found. Install Python 3.11, or run: make PYTHON=/path/to/python3.11 test"; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
-	  echo "error: $(PYTHON) is not Python 3.11 ($$($(PYTHON) --version)). The pins need 3.11: make PYTHON=python3.11 ..."; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,site]"
+$(UV_HOME)/bin/uv:
+	@test -n "$(PY)" || { echo "error: $(PYTHON) not found (nor through pyenv). Install Python 3.11, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@rm -rf $(UV_HOME) && $(PY) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(GET_UV)
+	@test -n "$(PY)" || { \
+	  echo "error: $(PYTHON) not found (nor through pyenv). Install Python 3.11, or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+	  echo "error: $(PYTHON) is Python $(PYVER); the lock covers 3.11-3.13: make PYTHON=python3.11 ..."; exit 1; }
+	@# pip seeded, so that %pip install works in the notebooks (uv sync leaves it in place)
+	@test -x $(BIN)/python || $(UV) venv --quiet --seed --no-python-downloads --python $(PY) $(VENV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --no-python-downloads --python $(PY) $(EXTRAS) \
+	  || { echo "error: uv.lock does not match pyproject.toml? Run: make lock"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
-	@echo "environment ready: $(VENV)"
+	@echo "environment ready: $(VENV) (Python $(PYVER), exactly uv.lock)"
 
 env: $(STAMP)
+
+# Re-resolve uv.lock after a pin in pyproject.toml changed (packages not pinned there keep their
+# locked versions; `make lock UPGRADE=1` moves them all to the newest allowed). Also writes the
+# hashed export that environment.yml (conda, Binder) installs.
+lock: | $(GET_UV)
+	$(UV) lock --no-python-downloads $(if $(UPGRADE),--upgrade)
+	$(UV) export --frozen --quiet --no-emit-project $(EXTRAS) --format requirements-txt \
+	  --output-file requirements-lock.txt
+
+# Every notebook run from a fresh kernel on the newest releases (or KERAS=... TF=...), in a scratch
+# environment under build/compat/; prints which cells differ from the stored outputs. Report only.
+compat: | $(GET_UV)
+	$(PY) tools/compat.py --uv $(UV) --python $(PY) $(if $(KERAS),--keras $(KERAS)) $(if $(TF),--tf $(TF)) \
+	  $(if $(PIN),$(foreach p,$(PIN),--pin $(p))) $(NB)
 
 # Localhost only, Jupyter's token auth left on. Jupyter refuses to start as root unless told to
 # (containers, some cloud machines), so --allow-root is added only when the user is root.
@@ -55,13 +96,20 @@ DIR ?= my-notebooks
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 lab: $(STAMP)
-	@mkdir -p $(LAB_SETTINGS)
+	@mkdir -p $(DIR) $(LAB_SETTINGS)
 	@cp config/jupyterlab/overrides.json $(LAB_SETTINGS)/overrides.json
-	@if [ "$(DIR)" != notebooks ]; then $(BIN)/python tools/learner_copy.py fill $(DIR); fi
+	@if [ "$(DIR)" != notebooks ]; then for f in notebooks/*.ipynb; do \
+	  [ -e "$(DIR)/$${f##*/}" ] || { cp "$$f" "$(DIR)/"; echo "copied $${f##*/} to $(DIR)/"; }; done; fi
 	$(BIN)/jupyter lab --notebook-dir=$(DIR) --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
-restore: $(STAMP)
-	@$(BIN)/python tools/learner_copy.py restore "$(NB)"
+restore:
+	@test -n "$(NB)" && test -f "notebooks/$(notdir $(NB))" || { \
+	  echo "usage: make restore NB=01_the_3d_input_tensor.ipynb (a file name in notebooks/)"; exit 2; }
+	@mkdir -p my-notebooks
+	@if [ -e "my-notebooks/$(notdir $(NB))" ]; then \
+	  keep="my-notebooks/$(basename $(notdir $(NB))).mine-$$(date +%Y%m%d-%H%M%S).ipynb"; \
+	  mv "my-notebooks/$(notdir $(NB))" "$$keep"; echo "your version is kept as $$keep"; fi
+	@cp "notebooks/$(notdir $(NB))" my-notebooks/ && echo "restored my-notebooks/$(notdir $(NB)) from notebooks/"
 
 test: unit nbval
 
