@@ -96,20 +96,13 @@ DIR ?= my-notebooks
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
 lab: $(STAMP)
-	@mkdir -p $(DIR) $(LAB_SETTINGS)
+	@mkdir -p $(LAB_SETTINGS)
 	@cp config/jupyterlab/overrides.json $(LAB_SETTINGS)/overrides.json
-	@if [ "$(DIR)" != notebooks ]; then for f in notebooks/*.ipynb; do \
-	  [ -e "$(DIR)/$${f##*/}" ] || { cp "$$f" "$(DIR)/"; echo "copied $${f##*/} to $(DIR)/"; }; done; fi
+	@if [ "$(DIR)" != notebooks ]; then $(BIN)/python tools/learner_copy.py fill $(DIR); fi
 	$(BIN)/jupyter lab --notebook-dir=$(DIR) --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
-restore:
-	@test -n "$(NB)" && test -f "notebooks/$(notdir $(NB))" || { \
-	  echo "usage: make restore NB=01_the_3d_input_tensor.ipynb (a file name in notebooks/)"; exit 2; }
-	@mkdir -p my-notebooks
-	@if [ -e "my-notebooks/$(notdir $(NB))" ]; then \
-	  keep="my-notebooks/$(basename $(notdir $(NB))).mine-$$(date +%Y%m%d-%H%M%S).ipynb"; \
-	  mv "my-notebooks/$(notdir $(NB))" "$$keep"; echo "your version is kept as $$keep"; fi
-	@cp "notebooks/$(notdir $(NB))" my-notebooks/ && echo "restored my-notebooks/$(notdir $(NB)) from notebooks/"
+restore: $(STAMP)
+	@$(BIN)/python tools/learner_copy.py restore "$(NB)"
 
 test: unit nbval
 
