@@ -44,7 +44,7 @@ help:
 	@echo "make test     unit tests + strict nbval over every notebook"
 	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
-	@echo "make site     offline HTML version of the course in _site/ (open _site/index.html)"
+	@echo "make site     the course as an offline website (Jupyter Book) in _build/html/ (open _build/html/index.html)"
 	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
 	@echo "make clean    remove .venv and caches"
 	@echo "make lock     re-resolve uv.lock (and its export for Binder/conda) after a pin changed"
@@ -125,12 +125,13 @@ nbval: $(STAMP)
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
+# Jupyter Book 1.x from book/ (config and table of contents); the committed outputs are shown, never re-run.
 site: $(STAMP)
-	$(BIN)/python tools/build_site.py _site
+	$(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ONLY)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _site
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
