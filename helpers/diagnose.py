@@ -164,8 +164,10 @@ def _check_rank_and_axes(expected, shape, add):
     if got == want + 1 and shape[-1] == 1:
         add(WARNING, "extra-trailing-axis",
             f"x has {got} axes {shape}, one more than the model's {want}: an extra trailing axis of size 1. "
-            f"fit() silently drops it while predict() fails; it usually comes from np.expand_dims on data that "
-            f"already had its feature axis. Fix: np.squeeze(x, axis=-1).")
+            f"fit() and predict() silently drop it, so the mistake goes unnoticed (and the next correctly shaped "
+            f"fit() on the same model can fail with 'Cannot take the length of shape with unknown rank'); it "
+            f"usually comes from np.expand_dims on data that already had its feature axis. "
+            f"Fix: np.squeeze(x, axis=-1).")
         return
     if got != want:
         hint = (f" For one sequence use x[np.newaxis]; for {shape[0]} sequences of one feature use x[..., np.newaxis]."
@@ -234,17 +236,18 @@ def _check_stateful(model, expected, shape, batch_size, add):
         add(ERROR, "stateful-batch-size", f"batch_size={batch_size} but the stateful model was built for {fixed}; "
                                           f"use batch_size={fixed}, or build an inference twin for another batch size.")
     left = n % fixed
+    fix = (f"Trim to {n - left} samples or use drop_remainder=True." if n >= fixed else
+           f"There is not even one full batch: give it {fixed} samples (one per state row), or, for fewer "
+           f"series, build a twin with stateful.inference_twin(model, batch_size={n}).")
     if left == 1:
         add(ERROR, "stateful-remainder",
             f"{n} samples is not a multiple of the batch size {fixed}: the last batch has 1 sample, which Keras "
             f"silently broadcasts against the {fixed}-row state: predict() returns {-(-n // fixed) * fixed} rows "
-            f"instead of {n}, and fit()/evaluate() use copies of it. Trim to {n - left} samples or use "
-            f"drop_remainder=True.")
+            f"instead of {n}, and fit()/evaluate() use copies of it. {fix}")
     elif left:
         add(ERROR, "stateful-remainder",
             f"{n} samples is not a multiple of the batch size {fixed}: the last batch has {left}, so fit(), "
-            f"evaluate() and predict() fail with 'Incompatible shapes'. Trim to {n - left} samples or use "
-            f"drop_remainder=True.")
+            f"evaluate() and predict() fail with 'Incompatible shapes'. {fix}")
 
 
 def _first_layer_named(model, cls_name):

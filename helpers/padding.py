@@ -94,21 +94,30 @@ def lengths(sequences: Any) -> np.ndarray:
     return np.array([len(s) for s in check_sequences(sequences)], dtype=np.int64)
 
 
-def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "post",
+def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "pre",
         value: float = 0.0) -> np.ndarray:
     """``keras.utils.pad_sequences`` with the dtype of the data and post padding by default.
 
     ``keras.utils.pad_sequences`` defaults to ``dtype='int32'`` and turns ``[0.4, 1.7]`` into
     ``[0, 1]`` without a word; here floats stay ``float32`` and integer ids stay ``int32``.
+    Only the *padding* side differs from Keras ("post", which cuDNN needs); ``truncating`` keeps
+    Keras' default "pre": with ``maxlen`` a longer sequence loses its oldest steps and keeps the
+    newest ones, the ones closest to what a model predicts.
     Returns ``(N, maxlen)`` for ``(T_i,)`` sequences and ``(N, maxlen, F)`` for ``(T_i, F)``.
 
     >>> pad([[1, 2, 3], [4]]).tolist()
     [[1, 2, 3], [4, 0, 0]]
+    >>> pad([[1, 2, 3], [4]], maxlen=2).tolist()     # truncating="pre": keeps the newest steps
+    [[2, 3], [4, 0]]
     """
     seqs = check_sequences(sequences)
     for arg, mode in (("padding", padding), ("truncating", truncating)):
+        if not isinstance(mode, str):
+            raise TypeError(f"{arg}: expected the string 'pre' or 'post', got {mode!r} ({type(mode).__name__}). "
+                            f"Fix: {arg}='post' (at the end) or {arg}='pre' (at the start).")
         if mode not in PADDING_MODES:
-            raise ValueError(f"{arg}: expected 'pre' or 'post', got {mode!r}.")
+            raise ValueError(f"{arg}: expected 'pre' or 'post', got {mode!r}. "
+                             f"Fix: {arg}='post' (at the end) or {arg}='pre' (at the start).")
     if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, (int, np.integer)) or maxlen < 1):
         raise ValueError(f"maxlen: expected a positive int or None (the longest sequence), got {maxlen!r}.")
     floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)

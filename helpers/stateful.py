@@ -353,6 +353,44 @@ class ResetStates(keras.callbacks.Callback):
             self.resets += 1
 
 
+class ResetForValidation(keras.callbacks.Callback):
+    """Validate from a zero state, then give training its state back.
+
+    ``fit(..., validation_data=...)`` runs validation from wherever training left the state
+    (measured in notebook 02). This callback saves every stateful layer's state when validation
+    begins, resets it, and restores the saved state when validation ends, so the validation loss
+    does not depend on the training data and training continues exactly where it stopped.
+    ``.found`` records :func:`state_size` at each validation start, before the reset.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[float] = []
+        self._saved: list[tuple[Any, list[np.ndarray]]] = []
+
+    def on_test_begin(self, logs=None):
+        self.found.append(state_size(self.model))
+        self._saved = [(layer, [v.numpy() for v in (layer.states or ())]) for layer in _state_holders(self.model)]
+        reset_all(self.model)
+
+    def on_test_end(self, logs=None):
+        for layer, values in self._saved:
+            for variable, value in zip(layer.states, values):
+                variable.assign(value)
+        self._saved = []
+
+
+def _state_holders(model: Any) -> list:
+    """The layers whose ``.states`` hold state: each stateful RNN, both halves of a Bidirectional."""
+    holders = []
+    for layer in stateful_layers(model):
+        if isinstance(layer, keras.layers.Bidirectional):
+            holders += [layer.forward_layer, layer.backward_layer]
+        else:
+            holders.append(layer)
+    return holders
+
+
 class StateLog(keras.callbacks.Callback):
     """Record :func:`state_size` when each epoch begins and ends (``.at_begin``, ``.at_end``)."""
 

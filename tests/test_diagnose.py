@@ -131,3 +131,21 @@ def test_attempt_reports_works_raises_and_warns():
     assert warned.startswith("works, warns: UserWarning: Do not pass an `input_shape`")
     with pytest.raises(TypeError, match="fn: expected a function"):
         dg.attempt(3)
+
+
+def test_extra_trailing_axis_message_matches_keras():
+    # fit() and predict() both drop the extra axis silently (measured): the message must not say predict fails
+    model = lstm_model()
+    x4 = np.zeros((4, 20, 1, 1), np.float32)
+    assert model.predict(x4, verbose=0).shape == (4, 1)
+    text = str(dg.diagnose(model, x4))
+    assert "fit() and predict() silently drop it" in text and "predict() fails" not in text
+
+
+def test_remainder_advice_when_fewer_samples_than_one_batch():
+    model = lstm_model(batch=4, stateful=True)
+    for n in (1, 2, 3):
+        text = str(dg.diagnose(model, np.zeros((n, 20, 1), np.float32), batch_size=4))
+        assert "Trim to 0" not in text
+        assert "not even one full batch" in text and f"batch_size={n}" in text
+    assert "Trim to 4 samples" in str(dg.diagnose(model, np.zeros((6, 20, 1), np.float32), batch_size=4))

@@ -37,3 +37,9 @@ def test_zero_padding_boundaries_pending_right_wrong():
     invalid = nb04.check_zero_padding_boundaries([23, 20], MONTH_LENGTHS)
     assert not invalid.ok and "strictly increasing" in str(invalid)
     assert not nb04.check_zero_padding_boundaries(21, MONTH_LENGTHS).ok
+
+
+def test_padding_fraction_says_the_precision_wanted():
+    r = nb04.check_padding_fraction(0.26)
+    assert not r.ok and "at least 3 decimals" in str(r)
+    assert nb04.check_padding_fraction((38 - 28) / 38).ok

@@ -51,3 +51,10 @@ def test_stateful_batches_check(answer, ok, words):
 def test_stateful_batches_pending():
     report = nb06.check_stateful_batches(...)
     assert report.pending and "not answered yet" in str(report)
+
+
+def test_hints_point_to_the_sections_that_teach_the_rule():
+    split_hint = str(nb06.check_split(((22, 22, 22), (18, 17, 17))))
+    assert "section 3" in split_hint and "section 2" not in split_hint
+    stateful_hint = str(nb06.check_stateful_batches((16, 16)))
+    assert "section 7" in stateful_hint and "section 5" not in stateful_hint

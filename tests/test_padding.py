@@ -337,3 +337,22 @@ def test_mask_helpers_name_a_wrong_argument_type():
         padding.batch_masks(None)
     with pytest.raises(TypeError, match="masks: expected a list of boolean"):
         padding.plot_masks(3)
+
+
+def test_pad_truncates_like_keras_by_default():
+    # maxlen keeps the newest steps, as keras.utils.pad_sequences does (truncating="pre"); only the padding side differs
+    keras = pytest.importorskip("keras")
+    seqs = [[1.0, 2.0, 3.0, 4.0], [5.0]]
+    ours = padding.pad(seqs, maxlen=2)
+    assert ours.tolist() == [[3.0, 4.0], [5.0, 0.0]]
+    theirs = keras.utils.pad_sequences(seqs, maxlen=2, padding="post", dtype="float32")
+    np.testing.assert_array_equal(ours, theirs)
+    assert padding.pad(seqs, maxlen=2, truncating="post").tolist() == [[1.0, 2.0], [5.0, 0.0]]
+
+
+@pytest.mark.parametrize("kwargs", [{"truncating": 1}, {"padding": None}, {"truncating": True}])
+def test_pad_mode_of_wrong_type_is_a_type_error(kwargs):
+    arg = next(iter(kwargs))
+    with pytest.raises(TypeError, match=re.escape(f"{arg}: expected the string 'pre' or 'post'")) as info:
+        padding.pad([[1.0, 2.0]], **kwargs)
+    assert "Fix:" in str(info.value)

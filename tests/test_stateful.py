@@ -309,3 +309,51 @@ def test_continuity_needs_step_numbers_not_data():
         stateful.continuity(np.full((2, 2, 3), 0.5))
     with pytest.raises(ValueError, match="index: expected step numbers"):
         stateful.check_continuity(np.array([[[np.nan]]]))
+
+
+def test_reset_for_validation_validates_from_zero_and_restores_the_training_state():
+    import keras
+
+    def model():
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), keras.layers.LSTM(4, stateful=True, name="lstm"),
+                              keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")   # weights fixed: only the state moves
+        return m
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 3, 1)).astype("float32"), rng.normal(size=(8, 1)).astype("float32")
+    xv, yv = rng.normal(size=(4, 3, 1)).astype("float32"), rng.normal(size=(4, 1)).astype("float32")
+    plain = model()
+    h_plain = plain.fit(x, y, batch_size=2, shuffle=False, epochs=1, verbose=0, validation_data=(xv, yv))
+    fixed, callback = model(), stateful.ResetForValidation()
+    h_fixed = fixed.fit(x, y, batch_size=2, shuffle=False, epochs=1, verbose=0, validation_data=(xv, yv),
+                        callbacks=[callback])
+    reference = model()
+    stateful.reset_all(reference)
+    from_zero = reference.evaluate(xv, yv, batch_size=2, verbose=0)
+    assert callback.found[0] > 0                                    # validation began from the training state
+    assert abs(h_fixed.history["val_loss"][0] - from_zero) < 1e-6   # with the callback: from zero
+    assert abs(h_plain.history["val_loss"][0] - from_zero) > 1e-4   # without it: another number
+    # the training state is back after validation: equal to the state after training alone
+    trained_only = model()
+    trained_only.fit(x, y, batch_size=2, shuffle=False, epochs=1, verbose=0)
+    for a, b in zip(fixed.get_layer("lstm").states, trained_only.get_layer("lstm").states):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
+
+
+def test_reset_for_validation_handles_bidirectional_and_nested_models():
+    import keras
+    inner = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)),
+                              keras.layers.Bidirectional(keras.layers.LSTM(2, stateful=True), name="bi")], name="inner")
+    outer = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), inner, keras.layers.Dense(1)])
+    outer.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    x = np.ones((4, 3, 1), np.float32)
+    _ = outer.predict(x, batch_size=2, verbose=0)
+    before = stateful.state_size(outer)
+    callback = stateful.ResetForValidation()
+    callback.set_model(outer)
+    callback.on_test_begin()
+    assert stateful.state_size(outer) == 0.0 and callback.found == [before] and before > 0
+    callback.on_test_end()
+    assert abs(stateful.state_size(outer) - before) < 1e-7

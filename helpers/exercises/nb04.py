@@ -41,6 +41,10 @@ def check_padding_fraction(answer) -> Report:
     if abs(value - stats.fraction) < 5e-4:
         return Report(True, f"{label}: correct, {stats.padding_steps} of {stats.total_steps} steps are padding "
                             f"({stats.fraction:.3f}).")
+    if abs(value - stats.fraction) < 0.01:
+        return Report(False, f"{label}: {value:g} is close, but not precise enough: give at least 3 decimals "
+                             f"(within 0.0005 of the fraction), or the fraction itself, e.g. (38 - 28) / 38.",
+                      ("Count the steps exactly: each batch is padded to its own longest sequence.",))
     glob = padding.padding_stats(list(EX2_LENGTHS))
     hints = ["Each batch is padded to its own longest sequence: batches (3, 9), (4, 8), (2, 2).",
              "fraction = padding steps / all steps computed (real + padding)."]

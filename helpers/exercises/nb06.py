@@ -10,7 +10,7 @@ from helpers import distribute
 from helpers.checks import Report, check_value, pending
 
 #: Exercise 1: the training windows of notebook 06, the global batch and the number of replicas
-#: (66, a multiple of 3: Keras' fit needs an evenly split first batch, see section 4).
+#: (66, a multiple of 3: Keras' fit needs an evenly split first batch, see section 5).
 N_TRAIN, GLOBAL_BATCH, REPLICAS = 712, 66, 3
 #: Exercise 2: a single-device recipe moved to 8 GPUs, keeping the per-replica batch.
 BASE_BATCH, BASE_LR, GPUS = 32, 0.01, 8
@@ -48,7 +48,7 @@ def check_split(answer: Any) -> Report:
         hint = (f"The last step holds what is left: {N_TRAIN} - {len(steps) - 1} x {GLOBAL_BATCH} = {last_size} "
                 f"windows.")
     else:
-        hint = (f"As measured in section 2: each batch of r windows is cut into consecutive pieces of "
+        hint = (f"As measured in section 3: each batch of r windows is cut into consecutive pieces of "
                 f"ceil(r / {REPLICAS}), replica 0 first; the last replica gets what is left (not an even split).")
     return check_value(label, (full, last), expected, hint=hint)
 
@@ -95,7 +95,7 @@ def check_stateful_batches(answer: Any) -> Report:
     layer_batch, data_batch = answer
     if layer_batch == STREAMS:
         hint = (f"The layer runs on each replica and sees only that replica's piece of the batch, so its state "
-                f"has room for {STREAMS} / {STATEFUL_REPLICAS} streams (section 5: 'Expected batch size').")
+                f"has room for {STREAMS} / {STATEFUL_REPLICAS} streams (section 7: 'Expected batch size').")
     elif data_batch != STREAMS:
         hint = (f"One global batch must hold one chunk of every stream, so the dataset is batched with "
                 f"{STREAMS} (and drop_remainder=True).")
