@@ -2,7 +2,8 @@
 
 The theme builds Binder and Colab links from `repository.url` in book/_config.yml; it has no
 entry for a local server, so this adds "JupyterLab (make lab)" pointing at
-`course_local_lab_url`/<notebook>, the address `make lab` serves notebooks/ on.
+`course_local_lab_url`/<notebook>.ipynb: `make lab` serves the learner's copies (my-notebooks/,
+same file names) at http://127.0.0.1:8888/lab/tree/ (Jupyter asks for the token it printed).
 """
 
 from __future__ import annotations
