@@ -132,6 +132,15 @@ site: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ONLY)
 
+# Notebook 07's backend matrix: every probe of helpers/backends.py on TensorFlow, JAX and PyTorch,
+# as a Markdown table with versions and date (build/backends.md). PyTorch is optional and not in
+# .venv: run it from an environment that has it, e.g. python3.11 -m venv ../torchenv &&
+# ../torchenv/bin/pip install -e '.[torch]' && make backends BACKENDS_PYTHON=../torchenv/bin/python
+.PHONY: backends
+BACKENDS_PYTHON ?= $(BIN)/python
+backends: $(STAMP)
+	$(BACKENDS_PYTHON) -m helpers.backends --out build/backends.md
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
