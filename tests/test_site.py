@@ -103,6 +103,8 @@ def site(tmp_path_factory):
     print(f"\nsite built in {time.perf_counter() - started:.1f} s")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"   # keep-alive: a page's dozen scripts and styles on one connection
+
         def log_message(self, *args):
             pass
 
@@ -187,6 +189,8 @@ def visited(site, browser):
         record = {}
         browser.get(base + page)
         record["links"] = browser.execute_script("return [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        record["viewport"] = browser.execute_script(
+            "const m = document.querySelector('meta[name=viewport]'); return m && m.content")
         record["figure_alts"] = browser.execute_script(
             "return [...document.querySelectorAll('main .cell_output img')].map(i => i.getAttribute('alt') || '')")
         set_width(browser, PHONE_WIDTH)   # the layout reflows at once, no reload needed
@@ -231,6 +235,8 @@ def test_no_internal_link_or_anchor_is_broken(site, visited):
 
 
 def test_phone_layout_never_scrolls_sideways(visited):
+    no_viewport = [page for page, r in visited.items() if "width=device-width" not in (r["viewport"] or "")]
+    assert not no_viewport, f"pages without a mobile viewport: {no_viewport}"
     wide = {page: r["phone_overflow"] for page, r in visited.items() if r["phone_overflow"] > 1}
     assert not wide, f"pages wider than a {PHONE_WIDTH} px phone (extra px): {wide}"
     scrolling, blocks = map(sum, zip(*(r["phone_scrolling_blocks"] for r in visited.values())))
@@ -283,6 +289,12 @@ def test_notebook_page(site, browser, path):
 
     title = nb.cells[0].source.splitlines()[0].lstrip("# ").replace("`", "").strip()
     assert find("article h1")[0].text.replace("#", "").strip() == title
+    features = {"sidebar of pages": ".bd-sidebar-primary nav.bd-links", "search": ".search-button-field",
+                "dark mode switch": ".theme-switch-button", "copy buttons": ".cell_input button.copybtn"}
+    if sum(line.startswith("## ") for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()) > 1:
+        features["page contents"] = ".bd-sidebar-secondary .page-toc .toc-entry"
+    for what, selector in features.items():
+        assert find(selector), f"{page}: no {what} ({selector})"
 
     images = find("main .cell_output img")
     assert len(images) == len(figure_cells(nb)), f"{page}: {len(images)} figures shown"
