@@ -37,6 +37,7 @@ EXTRAS = "lab,test"
 DIFF_LINES = 8
 # As tools/execute_notebooks.py (make execute) runs the kernel, so outputs are comparable.
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")   # colours in tracebacks
 
 
 def canonical(name: str) -> str:
@@ -128,7 +129,7 @@ def run_notebook(path: Path, workdir: Path) -> dict:
     try:
         client.execute()
     except CellExecutionError as err:
-        lines = [line for line in str(err).strip().splitlines() if line.strip()]
+        lines = [line for line in ANSI.sub("", str(err)).strip().splitlines() if line.strip()]
         result["broke"] = lines[-1][:300] if lines else "error"
     except Exception as err:  # a dead kernel, a timeout: the notebook breaks all the same
         result["broke"] = f"{type(err).__name__}: {err}"[:300]
