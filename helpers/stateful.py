@@ -529,14 +529,16 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
 # ----------------------------------------------------------------------------------------------
 
 def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Sequence[np.ndarray] | None = None,
-                row_labels: Sequence[str] | None = None, title: str | None = None):
+                row_labels: Sequence[str] | None = None, title: str | None = None, ylabel: str | None = None):
     """Where each batch row reads, and what each row's state sees in order.
 
     Top (if ``series`` is given): the source series, each stretch coloured by the batch row
     that reads it. Left: one line per batch row; each chunk is a bar placed at the steps it
-    covers in its series, labelled with its batch number ``k``. Right: the step each row's
+    covers in its series, in the row's colour (as in the other panels; the shade alternates from
+    batch to batch), labelled with its batch number ``k`` where there is room. Right: the step each row's
     state sees, in feeding order: a straight staircase means the row continues itself; jumps
-    back or forward mean the state carries over into unrelated data. Returns the figure.
+    back or forward mean the state carries over into unrelated data. ``ylabel`` names the top
+    panel's values with their unit (e.g. ``"close, USD per share"``). Returns the figure.
     """
     import matplotlib.pyplot as plt
 
@@ -546,8 +548,10 @@ def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Se
     labels = list(row_labels) if row_labels is not None else [f"row {i}" for i in range(batch)]
     if len(labels) != batch:
         raise ValueError(f"row_labels: got {len(labels)} labels for {batch} batch rows; give one per row.")
+    if ylabel is not None and not isinstance(ylabel, str):
+        raise TypeError(f"ylabel: expected a string such as 'close, USD per share', got {ylabel!r} "
+                        f"({type(ylabel).__name__}). Fix: pass the name and unit as text, or leave it out.")
     colors = plt.cm.tab10(np.arange(batch) % 10)
-    shades = plt.cm.viridis(np.linspace(0.1, 0.9, max(n_batches, 2)))
 
     top = series is not None
     fig = plt.figure(figsize=(11, 5.2 if top else 3.6))
@@ -566,7 +570,7 @@ def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Se
             steps = index[:, i, :].ravel()
             ax0.plot(steps, src[steps], color=colors[i], lw=1.4, label=labels[i])
         ax0.set_xlabel("step in the series")
-        ax0.set_ylabel("value" if len(sources) == 1 else "scaled 0..1")
+        ax0.set_ylabel(ylabel or ("value" if len(sources) == 1 else "scaled 0..1"))
         ax0.legend(fontsize=7, ncol=min(batch, 5), loc="upper left")
         ax0.set_title("the data each batch row reads (grey: dropped to fit whole chunks)", fontsize=10)
 
@@ -577,19 +581,15 @@ def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Se
     for i in range(batch):
         for k in range(n_batches):
             lo, hi = index[k, i].min(), index[k, i].max()
-            ax1.barh(i, hi - lo + 1, left=lo - 0.5, height=0.6, color=shades[k], edgecolor="white", lw=0.5)
+            # colour = the row (as in the other panels); the shade alternates from one batch to the next
+            ax1.barh(i, hi - lo + 1, left=lo - 0.5, height=0.6, color=colors[i], alpha=1.0 if k % 2 == 0 else 0.55,
+                     edgecolor="white", lw=0.5)
             if label_chunks:
-                ax1.text((lo + hi) / 2, i, str(k), ha="center", va="center", fontsize=7,
-                         color="white" if k < 0.6 * n_batches else "black")
-    if not label_chunks:           # chunks too narrow for their numbers: a colour scale instead
-        scale = plt.cm.ScalarMappable(cmap=plt.cm.colors.ListedColormap(shades[:n_batches]),
-                                      norm=plt.Normalize(-0.5, n_batches - 0.5))
-        bar = fig.colorbar(scale, ax=ax1, pad=0.01, fraction=0.04, ticks=range(0, n_batches, max(1, n_batches // 5)))
-        bar.set_label("batch k", fontsize=8)
+                ax1.text((lo + hi) / 2, i, str(k), ha="center", va="center", fontsize=7, color="white")
     ax1.set_yticks(range(batch), labels, fontsize=8)
     ax1.invert_yaxis()
     ax1.set_xlabel("step in its series" + (" (numbers: batch k that feeds this chunk)" if label_chunks
-                                           else " (colour: batch k that feeds this chunk)"))
+                                           else " (shade alternates from batch to batch)"))
     ax1.set_title(title or f"{n_batches} batches x {batch} rows x {timesteps} timesteps", fontsize=10)
 
     ax2 = fig.add_subplot(grid[-1, 1])
