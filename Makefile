@@ -142,5 +142,5 @@ backends: $(STAMP)
 	$(BACKENDS_PYTHON) -m helpers.backends --out build/backends.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info _build
+	rm -rf .venv .venv-3.* .tools .pytest_cache .hypothesis build *.egg-info _build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
