@@ -6,13 +6,19 @@ A steady-state epoch is the best (as in ``run.timeit``) of epochs 2..EPOCHS, sin
 the cache; the cache's first epoch is a row of its own. The map's call count is asserted, so a
 cache that silently stopped working would fail the benchmark. A second group has no costly step
 at all: caching and prefetching windows that are already in memory buys about nothing, and the
-table says so (epochs of ~0.1 s, alternated over a few rounds to damp noise)."""
+table says so (epochs of ~0.1 s, alternated over a few rounds to damp noise).
+
+A third group measures only the map (no model): one pass over the 712 windows through the 0.5 ms
+load, plain, with ``num_parallel_calls`` AUTOTUNE or 8, and with a private thread pool of 8 threads
+(``tf.data.Options().threading.private_threadpool_size``). The default pool has one thread per core,
+so more parallel calls alone stay near the core count; a load that waits (this one sleeps) scales
+with a larger pool. Median of PASSES alternated passes per case (the notebook quotes it as a range)."""
 
 import numpy as np
 
 from run import Row
 
-DELAY, EPOCHS, TIMESTEPS, BATCH, ROUNDS = 0.0005, 5, 20, 32, 3
+DELAY, EPOCHS, TIMESTEPS, BATCH, ROUNDS, PASSES = 0.0005, 5, 20, 32, 3, 7
 
 
 def _windows():
@@ -80,4 +86,39 @@ def run(progress):
             progress(f"pipeline, in memory: {kind} (round {round_ + 1}/{ROUNDS})")
             best[kind] = min(best[kind], *_epochs(model, ds)[1:])
     rows += [Row(group, label, best[kind], baseline=kind == "plain") for kind, (label, _) in cases.items()]
+    rows += _thread_pool(base, progress)
     return rows
+
+
+def _thread_pool(base, progress) -> list:
+    """One pass through the map only: how far parallel calls go on the default and a private pool."""
+    import time
+
+    import tensorflow as tf
+
+    from helpers import datasets
+
+    def mapped(calls, pool=None):
+        ds = base.map(datasets.SimulatedLoad(DELAY), num_parallel_calls=calls).batch(BATCH)
+        if pool:
+            options = tf.data.Options()
+            options.threading.private_threadpool_size = pool
+            ds = ds.with_options(options)
+        return ds
+
+    cases = {"plain": ("map, one call at a time", lambda: mapped(None)),
+             "autotune": ("map(num_parallel_calls=AUTOTUNE), default pool", lambda: mapped(tf.data.AUTOTUNE)),
+             "eight": ("map(num_parallel_calls=8), default pool", lambda: mapped(8)),
+             "pool": ("map(num_parallel_calls=8), private pool of 8", lambda: mapped(8, 8))}
+    seconds = {kind: [] for kind in cases}
+    for pass_ in range(PASSES):
+        for kind, (_, make) in cases.items():
+            progress(f"pipeline, map only: {kind} (pass {pass_ + 1}/{PASSES})")
+            ds = make()
+            start = time.perf_counter()
+            for _ in ds:
+                pass
+            seconds[kind].append(time.perf_counter() - start)
+    group = f"one pass, {DELAY * 1000:g} ms load per window (median of {PASSES})"
+    return [Row(group, label, float(np.median(seconds[kind])), baseline=kind == "plain")
+            for kind, (label, _) in cases.items()]
