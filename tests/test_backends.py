@@ -189,11 +189,23 @@ def test_a_slow_function_times_out_and_a_new_worker_follows():
     assert backends.run(sleeps, "jax", seconds=0) == 0
 
 
-def test_a_dead_worker_is_reported_then_replaced():
+def exits(code):
+    import os
+    os._exit(code)
+
+
+def test_a_worker_that_dies_during_a_call_is_reported_then_replaced():
+    pid = backends.run(describe, "jax", n=0)["pid"]
+    with pytest.raises(backends.BackendError, match=r"on the jax backend: the worker process ended \(exit code 3\)"):
+        backends.run(exits, "jax", code=3)
+    assert backends.run(describe, "jax", n=0)["pid"] != pid
+
+
+def test_a_worker_killed_between_calls_is_replaced():
     pid = backends.run(describe, "jax", n=0)["pid"]
     os.kill(pid, signal.SIGKILL)
-    with pytest.raises(backends.BackendError, match="the worker process ended"):
-        backends.run(describe, "jax", n=0)
+    worker = next(w for w in backends._WORKERS.values() if w.proc.pid == pid)
+    worker.proc.wait(timeout=10)
     assert backends.run(describe, "jax", n=0)["pid"] != pid
 
 
