@@ -50,7 +50,8 @@ INSTALL = {
     "torch": "pip install -e '.[torch]'  (several GB on Linux x86_64 unless the CPU wheel is used); "
              "then make backends",
 }
-#: Environment of every worker: quiet TensorFlow and JAX start-up, no oneDNN banner.
+#: Environment of every worker: quiet TensorFlow start-up (no oneDNN banner), no Python warnings on
+#: stderr, and JAX on the CPU (the course's numbers are measured there; a GPU would change them).
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONDONTWRITEBYTECODE": "1",
              "JAX_PLATFORMS": "cpu", "PYTHONWARNINGS": "ignore"}
 #: Two CPU devices for JAX (``keras.distribution`` on a laptop); must be set before JAX starts.
@@ -703,7 +704,7 @@ ONLY_ON = {"probe_data_parallel": ("jax",)}
 def matrix(names: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
     """Run every probe of :data:`MATRIX_ROWS` on each backend; ``{check: {backend: text}}``.
 
-    ``names`` defaults to the installed backends; a missing one gets "not installed" in each row.
+    ``names`` defaults to all of :data:`BACKENDS`; one not installed gets "not installed" in each row.
     """
     names = list(BACKENDS if names is None else names)
     for b in names:
