@@ -221,3 +221,13 @@ def test_jax_workers_see_two_cpu_devices():
         import jax
         return len(jax.devices())
     assert backends.run(count_devices, "jax") == 2
+
+
+def test_main_prints_and_writes_the_table(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(backends, "matrix", lambda names: {"check": {b: "ok" for b in names}})
+    monkeypatch.setattr(backends, "available", lambda b: b != "torch")
+    out = tmp_path / "sub" / "backends.md"
+    assert backends._main(["--out", str(out), "--backends", "jax", "torch"]) == 0
+    printed = capsys.readouterr().out
+    assert "| check | ok | ok |" in printed and out.read_text().startswith("Measured ")
+    assert "Not installed here: torch. torch: pip install -e '.[torch]'" in printed
