@@ -43,10 +43,12 @@ help:
 	@echo "make restore  NB=01_the_3d_input_tensor.ipynb: put back the original of one notebook in my-notebooks/"
 	@echo "make test     unit tests + strict nbval over every notebook"
 	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
+	@echo "make colab-sim  a fresh Python 3.13 with only notebook 00 installs the course (Colab, simulated)"
+	@echo "make backends the backend matrix of notebook 07 (BACKENDS_PYTHON=path/to/python with torch for its column)"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
 	@echo "make site     the course as an offline website (Jupyter Book) in _build/html/ (open _build/html/index.html)"
 	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
-	@echo "make clean    remove .venv and caches"
+	@echo "make clean    remove the environments (.venv, .venv-3.*), uv and caches"
 	@echo "make lock     re-resolve uv.lock (and its export for Binder/conda) after a pin changed"
 	@echo "make compat   run every notebook on the newest releases (KERAS=3.16.0 TF=2.22.0 to name them)"
 
