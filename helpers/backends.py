@@ -47,8 +47,8 @@ PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 INSTALL = {
     "tensorflow": "pip install -e .  (the course's pinned environment: make env)",
     "jax": "pip install -e .  (jax and jaxlib are pinned in pyproject.toml)",
-    "torch": "pip install -e '.[torch]'  (several GB on Linux x86_64 unless the CPU wheel is used); "
-             "then make backends",
+    "torch": "pip install -e '.[torch]'  (several GB on Linux x86_64 unless the CPU wheel is used), "
+             "in this environment or another one; then make backends BACKENDS_PYTHON=path/to/that/python",
 }
 #: Environment of every worker: quiet TensorFlow start-up (no oneDNN banner), no Python warnings on
 #: stderr, and JAX on the CPU (the course's numbers are measured there; a GPU would change them).
@@ -424,7 +424,8 @@ def probe_stateful(seed: int = 0) -> dict:
 
     def lstm_model(**input_kw):
         return keras.Sequential([keras.Input(**input_kw),
-                                 keras.layers.LSTM(4, stateful="batch_shape" in input_kw, use_cudnn=False,
+                                 keras.layers.LSTM(4, stateful="batch_shape" in input_kw,
+                                                   use_cudnn=False,              # see 3.2
                                                    return_sequences=True, name="lstm"),
                                  keras.layers.Dense(1)])
 
@@ -467,6 +468,79 @@ def probe_stateful(seed: int = 0) -> dict:
             "chunks_by_call_vs_whole": float(np.abs(by_call - reference).max())}
 
 
+def probe_jax_state_cause(seed: int = 0) -> dict:
+    """Why JAX drops a stateful LSTM's state (JAX only): tracking, run_eagerly, the read side, a custom step."""
+    import jax
+    import keras
+    import numpy as np
+    from helpers.backends import seeded_weights
+
+    if keras.config.backend() != "jax":
+        raise RuntimeError(f"this probe looks inside the JAX backend; run it on 'jax', not {keras.config.backend()!r}.")
+    B, T = 2, 3
+    x = np.random.default_rng(seed).normal(size=(B, T, 1)).astype("float32")   # shape: (2, 3, 1)
+    y = np.zeros((B, 1), "float32")
+
+    def stateful_model(cls=keras.Sequential):
+        model = cls([keras.Input(batch_shape=(B, T, 1)),
+                     keras.layers.LSTM(3, stateful=True, use_cudnn=False, name="lstm"), keras.layers.Dense(1)])
+        seeded_weights(model, seed)
+        return model, model.get_layer("lstm")
+
+    def largest(lstm):                                                        # largest |h| in the state
+        return round(float(np.abs(keras.ops.convert_to_numpy(lstm.states[0])).max()), 4)
+
+    # 1. What goes in and out of a stateless call: the tracked variables. Is the RNN state among them?
+    model, lstm = stateful_model()
+    tracked = {id(v) for v in model.trainable_variables + model.non_trainable_variables}
+    state_tracked = any(id(v) in tracked for v in lstm.states)
+    non_trainable = [v.name for v in model.non_trainable_variables]
+
+    # 2. Without compilation (run_eagerly=True) the new state is dropped all the same.
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse", run_eagerly=True)
+    eager = {}
+    for name, call in {"predict": lambda: model.predict(x, batch_size=B, verbose=0),
+                       "fit": lambda: model.fit(x, y, batch_size=B, epochs=1, shuffle=False, verbose=0)}.items():
+        lstm.reset_state()
+        call()
+        eager[name] = largest(lstm)
+
+    # 3. The read side: the compiled predict reads the state as a constant, fixed when it was compiled.
+    model, lstm = stateful_model()                                            # nothing compiled yet
+    model(x)                                                                  # a direct call: the state is now s1
+    s1 = [keras.ops.convert_to_numpy(v) for v in lstm.states]
+    from_s1 = keras.ops.convert_to_numpy(model(x))                            # what a run from s1 gives
+    lstm.reset_state()
+    from_zero = keras.ops.convert_to_numpy(model(x))                          # what a run from zeros gives
+    for v, value in zip(lstm.states, s1):
+        v.assign(value)                                                       # the state set to s1 by hand
+    model.predict(x, batch_size=B, verbose=0)                                 # the first predict compiles
+    lstm.reset_state()                                                        # the state is zero again ...
+    after_reset = np.asarray(model.predict(x, batch_size=B, verbose=0))      # ... but predict still uses s1
+
+    # 4. A custom train_step in the usual JAX pattern (stateless_call inside jax.value_and_grad).
+    class CustomStep(keras.Sequential):
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_vars, metrics_vars = state
+            xb, yb = data
+
+            def loss_fn(trainable, non_trainable):
+                y_pred, non_trainable = self.stateless_call(trainable, non_trainable, xb, training=True)
+                return keras.ops.mean((y_pred - yb) ** 2), non_trainable
+
+            (loss, non_trainable), grads = jax.value_and_grad(loss_fn, has_aux=True)(trainable, non_trainable)
+            trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+            return {"loss": loss}, (trainable, non_trainable, optimizer_vars, metrics_vars)
+
+    custom, custom_lstm = stateful_model(CustomStep)
+    custom.compile(optimizer=keras.optimizers.SGD(0.01))
+    custom.fit(x, y, batch_size=B, epochs=1, shuffle=False, verbose=0)
+    return {"state_tracked": state_tracked, "non_trainable": non_trainable, "run_eagerly": eager,
+            "after_reset_equals_from_s1": bool(np.allclose(after_reset, from_s1, atol=1e-6)),
+            "after_reset_equals_from_zero": bool(np.allclose(after_reset, from_zero, atol=1e-6)),
+            "custom_train_step": largest(custom_lstm)}
+
+
 def probe_stateful_fit(use_cudnn: Any = "auto", seed: int = 0) -> dict:
     """Train a stateful LSTM with fit; report what happened and the state afterwards."""
     import keras
@@ -491,21 +565,39 @@ def probe_stateful_fit(use_cudnn: Any = "auto", seed: int = 0) -> dict:
     return {"use_cudnn": use_cudnn, "outcome": outcome, "state_after": round(float(np.abs(h).max()), 4)}
 
 
-def probe_partial_batch(n_samples: int = 5, batch: int = 4) -> dict:
-    """predict on a stateful model when the last batch is smaller than the declared batch."""
+def probe_partial_batch(n_samples: int = 5, batch: int = 4, seed: int = 0) -> dict:
+    """predict on a stateful model when the last batch is smaller than the declared batch.
+
+    When predict returns, ``broadcast`` says whether its extra rows are the last sample run from
+    every row of the state (the sample broadcast over the batch), replayed with direct calls.
+    """
     import keras
     import numpy as np
-    from helpers.backends import error_text
+    from helpers.backends import error_text, seeded_weights
 
     model = keras.Sequential([keras.Input(batch_shape=(batch, 3, 1)),
-                              keras.layers.LSTM(2, stateful=True, use_cudnn=False), keras.layers.Dense(1)])
-    x = np.ones((n_samples, 3, 1), "float32")
+                              keras.layers.LSTM(2, stateful=True, use_cudnn=False, name="lstm"),
+                              keras.layers.Dense(1)])
+    seeded_weights(model, seed)
+    x = np.random.default_rng(seed).normal(size=(n_samples, 3, 1)).astype("float32")   # shape: (n_samples, 3, 1)
+    broadcast = None
     try:
-        rows = len(model.predict(x, batch_size=batch, verbose=0))
+        out = np.asarray(model.predict(x, batch_size=batch, verbose=0))
+        rows = len(out)
         outcome = f"returned {rows} rows for {n_samples} samples"
     except Exception as err:  # noqa: BLE001
         rows, outcome = None, error_text(err)
-    return {"rows": rows, "outcome": outcome}
+        why = [ln.strip() for ln in str(err).splitlines() if ln.strip().startswith("Incompatible shapes")]
+        if why:                                                               # TensorFlow: the graph's reason
+            outcome = f"{type(err).__name__}: {why[0]}"
+    full = n_samples - n_samples % batch                                      # samples in full batches
+    if rows is not None and n_samples % batch == 1:                           # replay it with direct calls
+        model.get_layer("lstm").reset_state()
+        for start in range(0, full, batch):
+            model(x[start:start + batch])                                     # the full batches move the state
+        last = keras.ops.convert_to_numpy(model(np.repeat(x[full:], batch, axis=0)))   # the last sample in every row
+        broadcast = bool(np.allclose(out[full:], last, atol=1e-6))
+    return {"rows": rows, "outcome": outcome, "broadcast": broadcast}
 
 
 def probe_ragged_predict() -> dict:
@@ -529,16 +621,24 @@ def probe_ragged_predict() -> dict:
 
 
 def probe_tf_data_fit(widths: list = (3, 5, 7), epochs: int = 2) -> dict:
-    """fit on tf.data batches padded to different widths; count how often the train step is traced."""
+    """fit on tf.data batches padded to different widths; count how often the model's Python code runs.
+
+    ``runs`` says what each run was: ``"shape inference"`` (Keras' symbolic build before the first
+    step), or the width of the batch it ran for (``None``: a trace for any width).
+    """
+    import traceback
+
     import keras
     import numpy as np
     import tensorflow as tf
 
-    traces = [0]
+    traces, runs = [0], []
 
     class CountTraces(keras.layers.Layer):                                    # its Python runs once per trace
         def call(self, x):
             traces[0] += 1
+            building = any(f.name == "_symbolic_build" for f in traceback.extract_stack())
+            runs.append("shape inference" if building else x.shape[1])
             return x
 
     lines = [np.ones((w, 1), "float32") for w in widths for _ in range(2)]   # 2 lines of each width
@@ -548,9 +648,10 @@ def probe_tf_data_fit(widths: list = (3, 5, 7), epochs: int = 2) -> dict:
                               keras.layers.LSTM(2), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     before = traces[0]
+    del runs[:]
     history = model.fit(ds, epochs=epochs, verbose=0)
     return {"widths": sorted({int(x.shape[1]) for x, _ in ds}), "epochs": epochs,
-            "traces": traces[0] - before, "loss": round(float(history.history["loss"][-1]), 4)}
+            "traces": traces[0] - before, "runs": runs, "loss": round(float(history.history["loss"][-1]), 4)}
 
 
 def probe_explicit_state(seed: int = 0) -> dict:
@@ -581,6 +682,41 @@ def probe_explicit_state(seed: int = 0) -> dict:
     gap = float(np.abs(np.concatenate(outs, axis=1) - y_whole).max())
     return {"chunks": CHUNKS, "gap_vs_whole": gap, "state_shape": list(np.shape(h_now)),
             "outputs": np.round(np.concatenate(outs, axis=1).ravel(), 4)}
+
+
+def probe_explicit_state_training(seed: int = 0, epochs: int = 3) -> dict:
+    """Train the explicit-state step model across chunks with fit: a loss on the output only."""
+    import keras
+    import numpy as np
+    from helpers.backends import error_text, seeded_weights
+
+    B, T, CHUNKS, UNITS = 2, 3, 2, 4
+    rng = np.random.default_rng(seed)
+    series = rng.normal(size=(B, T * CHUNKS, 1)).astype("float32")           # shape: (2, 6, 1)
+    targets = np.roll(series, -1, axis=1)                                    # shape: (2, 6, 1), next value
+
+    x_in, h_in, c_in = keras.Input(shape=(None, 1)), keras.Input(shape=(UNITS,)), keras.Input(shape=(UNITS,))
+    seq, h, c = keras.layers.LSTM(UNITS, return_sequences=True, return_state=True)(x_in, initial_state=[h_in, c_in])
+    step = keras.Model([x_in, h_in, c_in], [keras.layers.Dense(1)(seq), h, c])     # three outputs
+    seeded_weights(step, seed)
+    zeros = np.zeros((B, UNITS), "float32")
+    try:                                                                     # one loss for three outputs?
+        step.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+        step.fit([series[:, :T], zeros, zeros], targets[:, :T], batch_size=B, verbose=0)
+        naive = "trained"
+    except Exception as err:  # noqa: BLE001
+        naive = error_text(err, limit=120)
+    seeded_weights(step, seed)
+    step.compile(optimizer=keras.optimizers.Adam(0.01), loss=["mse", None, None])   # a loss on the output only
+    losses = []
+    for _ in range(epochs):
+        h_now = c_now = zeros                                                # each pass starts from zero
+        for k in range(CHUNKS):
+            chunk, target = series[:, k * T:(k + 1) * T], targets[:, k * T:(k + 1) * T]
+            history = step.fit([chunk, h_now, c_now], target, batch_size=B, epochs=1, shuffle=False, verbose=0)
+            losses.append(round(float(history.history["loss"][0]), 4))
+            _, h_now, c_now = step.predict([chunk, h_now, c_now], batch_size=B, verbose=0)   # the state it ends with
+    return {"naive_loss_mse": naive, "losses": losses}
 
 
 def probe_data_parallel(seed: int = 0) -> dict:
@@ -636,16 +772,27 @@ def probe_data_parallel(seed: int = 0) -> dict:
     seen_in_fit = sorted(set(seen))
     gap = max(float(np.abs(a - b).max()) for a, b in zip(one_device.get_weights(), two_devices.get_weights()))
 
-    def attempt(n_samples, batch_size):
+    def attempt(n_samples, batch_size, model):
         xs, ys = rng.normal(size=(n_samples, 6, 1)).astype("float32"), np.zeros((n_samples, 1), "float32")
         try:
-            two_devices.fit(xs, ys, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+            model.fit(xs, ys, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
             return "trained"
         except Exception as err:  # noqa: BLE001
             text = str(err)                                                 # keep the sentence that says why
+            if "array axis" not in text:
+                return error_text(err, limit=120)
             return f"{type(err).__name__}: " + text[text.find("array axis"):].split(" (full shape")[0]
 
-    outcomes = {f"{n} samples, batch {b}": attempt(n, b) for n, b in ((20, 8), (17, 8), (8, 7))}
+    outcomes = {f"{n} samples, batch {b}": attempt(n, b, two_devices) for n, b in ((20, 8), (17, 8), (8, 7))}
+    outcomes["20 samples, batch 8, same model again"] = attempt(20, 8, two_devices)   # after two failed fits
+
+    def fresh():                                                           # a new model for each attempt
+        model = forecaster()
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    for n, b in ((17, 6), (17, 16), (50, 6)):                              # 17 is odd: no batch size helps
+        outcomes[f"{n} samples, batch {b}"] = attempt(n, b, fresh())
     keras.distribution.set_distribution(None)                              # back to no distribution
     return {"devices": [str(d) for d in devices], "mesh": list(distribution.device_mesh.shape),
             "layout": [None if a is None else str(a) for a in layout.axes], "pieces": pieces, "seen_in_fit": seen_in_fit,

@@ -211,9 +211,28 @@ def test_a_worker_killed_between_calls_is_replaced():
 
 def test_probe_partial_batch_facts():
     partial = backends.compare(backends.probe_partial_batch, ["tensorflow", "jax"], n_samples=5, batch=4)
-    assert partial["tensorflow"] == {"rows": 8, "outcome": "returned 8 rows for 5 samples"}
-    assert partial["jax"]["rows"] is None
+    assert partial["tensorflow"] == {"rows": 8, "outcome": "returned 8 rows for 5 samples", "broadcast": True}
+    assert partial["jax"]["rows"] is None and partial["jax"]["broadcast"] is None
     assert partial["jax"]["outcome"].endswith("Expected batch size: 4 - Received batch size: 1")
+    # TensorFlow broadcasts one leftover sample, but 2 leftover samples fail inside the graph
+    two_left = backends.run(backends.probe_partial_batch, "tensorflow", n_samples=6, batch=4)
+    assert two_left == {"rows": None, "outcome": "InvalidArgumentError: Incompatible shapes: [2,8] vs. [4,8]",
+                        "broadcast": None}
+
+
+def test_probe_jax_state_cause_facts():
+    cause = backends.run(backends.probe_jax_state_cause, "jax")
+    assert cause == {"state_tracked": False, "non_trainable": ["seed_generator_state"],
+                     "run_eagerly": {"predict": 0.0, "fit": 0.0}, "after_reset_equals_from_s1": True,
+                     "after_reset_equals_from_zero": False, "custom_train_step": 0.0}
+    with pytest.raises(backends.BackendError, match="run it on 'jax', not 'tensorflow'"):
+        backends.run(backends.probe_jax_state_cause, "tensorflow")
+
+
+def test_probe_tf_data_fit_says_what_each_run_was():
+    traced = backends.compare(backends.probe_tf_data_fit, ["tensorflow", "jax"], widths=[3, 5], epochs=2)
+    assert traced["tensorflow"]["runs"] == [None] and traced["tensorflow"]["traces"] == 1
+    assert traced["jax"]["runs"] == ["shape inference", 3, 5] and traced["jax"]["traces"] == 3
 
 
 def test_jax_workers_see_two_cpu_devices():
@@ -231,3 +250,4 @@ def test_main_prints_and_writes_the_table(monkeypatch, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "| check | ok | ok |" in printed and out.read_text().startswith("Measured ")
     assert "Not installed here: torch. torch: pip install -e '.[torch]'" in printed
+    assert "make backends BACKENDS_PYTHON=path/to/that/python" in printed

@@ -12,8 +12,10 @@ from helpers.checks import Report, check_value, pending
 CALLS = ("model(x)", "predict", "predict_on_batch", "evaluate", "train_on_batch", "fit")
 #: ... and the ones that carry the state on the JAX backend (Keras 3.15.1, measured).
 JAX_CARRIES = frozenset({"model(x)"})
-#: Exercise 2: samples and the batch sizes to choose from, with DataParallel on 2 devices.
-N_SAMPLES, CANDIDATES, DEVICES = 50, (6, 7, 8, 9, 10), 2
+#: Exercise 2: (samples, batch size) pairs to judge, with DataParallel on 2 devices. An even batch
+#: size alone is not enough: the classic wrong answer {(50, 6), (51, 6), (48, 10), (49, 8)} forgets
+#: the last batch, which an odd number of samples always leaves odd.
+PAIRS, DEVICES = ((50, 6), (51, 6), (48, 10), (49, 8), (50, 7)), 2
 
 
 def data_parallel_trains(n_samples: int, batch_size: int, devices: int = DEVICES) -> bool:
@@ -21,13 +23,13 @@ def data_parallel_trains(n_samples: int, batch_size: int, devices: int = DEVICES
 
     Every batch, the last one included, is split into ``devices`` equal pieces, so the batch size
     and the size of the last batch must both be multiples of ``devices`` (measured in notebook 07).
+    That is the same as: the batch size and the number of samples are multiples of ``devices``.
 
-    >>> data_parallel_trains(20, 8), data_parallel_trains(17, 8)
-    (True, False)
+    >>> data_parallel_trains(20, 8), data_parallel_trains(17, 8), data_parallel_trains(17, 16)
+    (True, False, False)
     """
     last = n_samples % batch_size
     return batch_size % devices == 0 and last % devices == 0
-
 
 def check_jax_calls(answer: Any) -> Report:
     """Exercise 1: which calls carry a stateful LSTM's state on the JAX backend?"""
@@ -56,33 +58,50 @@ def check_jax_calls(answer: Any) -> Report:
     return Report(False, f"{label}: {sorted(chosen)} is not right yet.", (hint,))
 
 
+def _pair(item: Any) -> tuple[int, int] | None:
+    if isinstance(item, (tuple, list)) and len(item) == 2 and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in item):
+        return int(item[0]), int(item[1])
+    return None
+
+
 def check_batch_sizes(answer: Any) -> Report:
-    """Exercise 2: which of 6..10 let fit run on 50 samples under DataParallel on 2 devices?"""
-    label = "Exercise 2 (batch sizes on two devices)"
+    """Exercise 2: which (samples, batch size) pairs let fit run under DataParallel on 2 devices?"""
+    label = "Exercise 2 (samples and batch sizes on two devices)"
     if answer is Ellipsis:
         return pending(label)
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        answer = {answer}
-    if not isinstance(answer, (set, frozenset, list, tuple)) or not all(
-            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in answer):
-        return Report(False, f"{label}: expected a set of whole numbers such as {{6, 7}}, got {answer!r}.")
-    chosen = {int(a) for a in answer}
-    if chosen - set(CANDIDATES):
-        return Report(False, f"{label}: choose among {CANDIDATES}; {sorted(chosen - set(CANDIDATES))} is not one.")
-    expected = {b for b in CANDIDATES if data_parallel_trains(N_SAMPLES, b)}
-    odd = sorted(b for b in chosen if b % DEVICES)
-    missed = sorted(expected - chosen)
-    if odd:
-        hint = f"A batch of {odd[0]} cannot be cut into {DEVICES} equal pieces: fit raises IndivisibleError."
+    if _pair(answer) is not None:                                            # a single pair
+        answer = {tuple(answer)}
+    pairs = [_pair(a) for a in answer] if isinstance(answer, (set, frozenset, list, tuple)) else [None]
+    if None in pairs:
+        return Report(False, f"{label}: expected a set of (samples, batch size) pairs such as {{(50, 6), (51, 6)}}, "
+                             f"got {answer!r}.")
+    chosen = set(pairs)
+    unknown = sorted(chosen - set(PAIRS))
+    if unknown:
+        return Report(False, f"{label}: choose among {list(PAIRS)}; {unknown[0]} is not one.")
+    expected = {p for p in PAIRS if data_parallel_trains(*p)}
+    wrong, missed = sorted(chosen - expected), sorted(expected - chosen)
+    odd_batch = [(n, b) for n, b in wrong if b % DEVICES]
+    odd_last = [(n, b) for n, b in wrong if not b % DEVICES]
+    if odd_batch:
+        n, b = odd_batch[0]
+        hint = f"{(n, b)}: a batch of {b} cannot be cut into {DEVICES} equal pieces, so fit raises IndivisibleError."
+    elif odd_last:
+        n, b = odd_last[0]
+        hint = (f"{(n, b)}: each batch of {b} splits in {DEVICES}, but {n} = {n // b} x {b} + {n % b} leaves a last "
+                f"batch of {n % b}, which does not: IndivisibleError at the end of the epoch. With an even batch "
+                f"size the last batch is odd whenever the number of samples is: {n} samples fail with any batch "
+                f"size. Trim to {n - n % DEVICES} samples (stateful.trim_to_multiple(x, y, batch_size={DEVICES})) or "
+                f"use drop_remainder=True.")
     elif missed:
-        b = missed[0]
-        hint = (f"{b} works: {N_SAMPLES} = {N_SAMPLES // b} x {b} + {N_SAMPLES % b}, and a last batch of "
-                f"{N_SAMPLES % b} splits into {DEVICES} equal pieces too." if N_SAMPLES % b else
-                f"{b} works: {N_SAMPLES} = {N_SAMPLES // b} x {b}, every batch is full and even.")
+        n, b = missed[0]
+        hint = (f"{(n, b)} works: {n} = {n // b} x {b} + {n % b}, and a last batch of {n % b} splits into "
+                f"{DEVICES} equal pieces too." if n % b else
+                f"{(n, b)} works: {n} = {n // b} x {b}, every batch is full and even.")
     else:
         hint = "Check each batch size and the size of the last batch it leaves."
     return check_value(label, sorted(chosen), sorted(expected), hint=hint)
-
 
 def check_carried_state(answer: Any) -> Report:
     """Exercise 3: ``(chunked, whole)`` outputs from explicit state passing; they must be equal."""
@@ -99,7 +118,8 @@ def check_carried_state(answer: Any) -> Report:
         return Report(False, f"{label}: chunked and whole should be arrays of numbers, got {answer!r}.")
     if chunked.shape != whole.shape or chunked.ndim != 3:
         return Report(False, f"{label}: chunked has shape {chunked.shape} and whole {whole.shape}; both should be "
-                             f"(batch, timesteps, 1). Concatenate the chunks' outputs on axis 1 (time).")
+                             f"(batch, timesteps, units), the LSTM's outputs. Concatenate the chunks' outputs on "
+                             f"axis 1 (time).")
     gaps = np.abs(chunked - whole).max(axis=(0, 2))                            # per timestep
     if gaps.max() < 1e-5:
         return Report(True, f"{label}: correct (the chunks add up to the whole sequence).")
