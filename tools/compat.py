@@ -36,8 +36,6 @@ SCRATCH = ROOT / "build" / "compat"
 EXTRAS = "lab,test"
 DIFF_LINES = 8
 # As tools/execute_notebooks.py (make execute) runs the kernel, so outputs are comparable.
-KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
-ANSI = re.compile(r"\x1b\[[0-9;]*m")   # colours in tracebacks
 
 
 def canonical(name: str) -> str:
@@ -111,26 +109,17 @@ def texts(outputs: list) -> list[str]:
 def run_notebook(path: Path, workdir: Path) -> dict:
     """Run All on a copy of ``path``; returns what broke and which cells differ."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     sys.path.insert(0, str(ROOT / "tools"))
     import nbrules
 
     stored = nbformat.read(path, as_version=4)
     nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                            record_timing=False, extra_arguments=KERNEL_ARGS,
-                            resources={"metadata": {"path": str(workdir)}})
     result: dict = {"notebook": path.stem, "broke": None, "differs": [], "cells": 0}
     try:
-        client.execute()
-    except CellExecutionError as err:
-        lines = [line for line in ANSI.sub("", str(err)).strip().splitlines() if line.strip()]
-        result["broke"] = lines[-1][:300] if lines else "error"
+        nbrules.run_all(nb, workdir)
+    except nbrules.RunAllStopped as err:
+        result["broke"] = err.message
     except Exception as err:  # a dead kernel, a timeout: the notebook breaks all the same
         result["broke"] = f"{type(err).__name__}: {err}"[:300]
     code = [(old, new) for old, new in zip(stored.cells, nb.cells) if new.cell_type == "code"]

@@ -22,35 +22,19 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import launch  # noqa: E402  (tools/ is a folder of scripts run by make)
 import nbrules  # noqa: E402
 
-KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
-
-
 def run_all(nb, path: Path, timeout: int = 600) -> tuple[float, int, int]:
     """Execute ``nb`` as Run All does. Returns (seconds, cells run, code cells)."""
     start = time.perf_counter()
-    # allow_errors=False: stop at the first error of a cell that is not tagged raises-exception.
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            allow_errors=False, extra_arguments=KERNEL_ARGS,
-                            resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute()
-    except CellExecutionError as err:
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        ran = sum(c.execution_count is not None for c in code)
-        first = str(err).strip().splitlines()[-1][:300]
-        raise SystemExit(f"{path}: Run All stops at code cell {ran} of {len(code)}: {first}\n"
-                         f"Fix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose.") from None
-    seconds = time.perf_counter() - start
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    ran = sum(c.execution_count is not None for c in code)
-    return seconds, ran, len(code)
+        ran, total = nbrules.run_all(nb, path.parent, timeout)
+    except nbrules.RunAllStopped as err:
+        raise SystemExit(f"{path}: {err}\nFix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose.") from None
+    return time.perf_counter() - start, ran, total
 
 
 def tidy(nb, path: Path) -> None:

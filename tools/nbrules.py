@@ -5,6 +5,8 @@
   ``# NBVAL_RAISES_EXCEPTION`` comment is honoured by nbval alone, so it is not used.
 - A solution cell is tagged ``solution`` and ``hide-cell`` (the site's toggle) and is stored with
   both its source and its output collapsed (JupyterLab), so no answer shows before it is asked for.
+- Run All semantics live in one runner, :func:`run_all` (make execute, make runall, make compat and
+  the notebook benchmark use it): the first error of a cell not tagged ``raises-exception`` stops it.
 - Stored stream output is what a terminal would show: progress bars' ``\\b``/``\\r`` rewrites are
   replaced by their final text (only in cells whose output nbval ignores).
 """
@@ -12,11 +14,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 RAISES_TAG = "raises-exception"
 OLD_RAISES_MARKER = "NBVAL_RAISES_EXCEPTION"
 IGNORE_MARKER = "NBVAL_IGNORE_OUTPUT"
 SOLUTION_TAGS = ("solution", "hide-cell")
+#: Kernels run as nbval runs them (no capture of C-level output), so outputs match what nbval sees.
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 #: Absolute paths of any machine (checkout, home, temp, site-packages, Windows user folders).
 MACHINE_PATH = re.compile(
@@ -71,3 +77,35 @@ def clean_outputs(outputs: list) -> list:
         if out.get("output_type") == "stream":
             out["text"] = render_terminal(out["text"])
     return merged
+
+
+class RunAllStopped(Exception):
+    """Run All stopped before the last cell: ``ran`` of ``total`` code cells ran; ``message`` is the error."""
+
+    def __init__(self, ran: int, total: int, message: str):
+        super().__init__(f"Run All stops at code cell {ran} of {total}: {message}")
+        self.ran, self.total, self.message = ran, total, message
+
+
+def run_all(nb, workdir: Path, timeout: int = 600) -> tuple[int, int]:
+    """Execute ``nb`` in place, from a fresh kernel, as JupyterLab's Run All and ``jupyter execute`` do.
+
+    Outputs and execution counts are cleared first. Returns (code cells run, code cells); raises
+    :class:`RunAllStopped` when an error in a cell not tagged ``raises-exception`` stops the run.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    for cell in code:
+        cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            allow_errors=False, extra_arguments=KERNEL_ARGS,
+                            resources={"metadata": {"path": str(workdir)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        lines = [ln for ln in ANSI.sub("", str(err)).strip().splitlines() if ln.strip()]
+        ran = sum(c.execution_count is not None for c in code)
+        raise RunAllStopped(ran, len(code), (lines[-1] if lines else "error")[:300]) from None
+    return sum(c.execution_count is not None for c in code), len(code)
