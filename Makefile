@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make lab    create .venv if missing (or if the pins changed), open JupyterLab on your copies (my-notebooks/)
-#   make test   create .venv likewise, run the unit tests, then strict nbval over every notebook
+#   make test   create .venv likewise, lint, run the unit tests and doctests, then strict nbval over every notebook
 # Other targets: make execute (regenerate committed outputs), make site, make bench, make clean.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -36,12 +36,13 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lock compat lab restore test unit nbval runall colab-sim execute site bench clean
+.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site bench clean
 
 help:
 	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
 	@echo "make restore  NB=01_the_3d_input_tensor.ipynb: put back the original of one notebook in my-notebooks/"
-	@echo "make test     unit tests + strict nbval over every notebook"
+	@echo "make test     lint + unit tests and doctests + strict nbval over every notebook"
+	@echo "make format   apply ruff's lint fixes and formatter (make lint checks them; part of make test)"
 	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
 	@echo "make colab-sim  a fresh Python 3.13 with only notebook 00 installs the course (Colab, simulated)"
 	@echo "make backends the backend matrix of notebook 07 (BACKENDS_PYTHON=path/to/python with torch for its column)"
@@ -106,10 +107,26 @@ lab: $(STAMP)
 restore: $(STAMP)
 	@$(BIN)/python tools/learner_copy.py restore "$(NB)"
 
-test: unit nbval
+test: lint unit nbval
 
+# ruff (pinned in the test extra; configured in pyproject.toml): lint, then check the format, of
+# helpers, tests, tools, bench and the notebooks' code cells. `make format` applies both fixes.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Unit, hygiene and browser tests plus the helpers' doctests, on two pytest-xdist workers (WORKERS=0
+# for one process; see the README's benchmark section for what the workers buy on 2 cores).
+WORKERS ?= 2
+# --dist loadfile keeps each test file (and each notebook's cells) on one worker, in order: module
+# fixtures (the site build) run once, and a notebook runs in one kernel.
+XDIST   := $(if $(filter 0,$(WORKERS)),-p no:xdist,-n $(WORKERS) --dist loadfile)
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q -m "not runall and not colab"
+	$(BIN)/python -m pytest tests helpers --doctest-modules -q $(XDIST) -m "not runall and not colab"
 
 # Every notebook run as JupyterLab's Run All runs it (stop at the first error of a cell not tagged
 # raises-exception), asserting that every code cell ran. CI runs it after `make test`.
@@ -122,7 +139,7 @@ colab-sim: $(STAMP)
 	$(BIN)/python -m pytest tests -q -s -m colab
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -p no:python -q --nbval --nbval-current-env --nbval-cell-timeout=300 notebooks
+	$(BIN)/python -m pytest -p no:python -q $(XDIST) --nbval --nbval-current-env --nbval-cell-timeout=300 notebooks
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)

@@ -233,3 +233,10 @@ def test_running_environment_equals_the_lock():
     assert not wrong, f"installed != locked (installed, locked) {wrong}: {hint}"
     assert not extra, f"installed but not in uv.lock {extra}: {hint}"
     assert sys.version_info[:2] >= (3, 11)
+
+
+def test_pre_commit_runs_the_pinned_ruff():
+    """The pre-commit hook and `make lint` must agree: the hook's ruff is the test extra's pin."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    (ruff_repo,) = [r for r in config["repos"] if r["repo"].endswith("/ruff-pre-commit")]
+    assert ruff_repo["rev"] == "v" + pins(PROJECT["optional-dependencies"]["test"])["ruff"]
