@@ -78,14 +78,28 @@ def build(uv: str, python: str, named: dict[str, str]) -> tuple[Path, dict[str, 
     subprocess.run([uv, "venv", "--quiet", "--clear", "--no-python-downloads", "--python", python, str(venv)], **run)
     py = str(venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
     print(f"installing the newest releases into {venv.relative_to(ROOT)} ...", flush=True)
-    subprocess.run([uv, "pip", "install", "--quiet", "--python", py, "--overrides",
-                    str(SCRATCH / "overrides.txt"), "-e", f".[{EXTRAS}]"], **run)
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            py,
+            "--overrides",
+            str(SCRATCH / "overrides.txt"),
+            "-e",
+            f".[{EXTRAS}]",
+        ],
+        **run,
+    )
     freeze = subprocess.run([uv, "pip", "freeze", "--python", py], capture_output=True, text=True, **run).stdout
     versions = {canonical(n): v for n, v in re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", freeze, re.M)}
     return Path(py), versions
 
 
 # ---- run in the scratch environment -----------------------------------------------------------
+
 
 def texts(outputs: list) -> list[str]:
     """The outputs of one cell as nbval compares them: streams merged, images left out."""
@@ -122,7 +136,7 @@ def run_notebook(path: Path, workdir: Path) -> dict:
         result["broke"] = err.message
     except Exception as err:  # a dead kernel, a timeout: the notebook breaks all the same
         result["broke"] = f"{type(err).__name__}: {err}"[:300]
-    code = [(old, new) for old, new in zip(stored.cells, nb.cells) if new.cell_type == "code"]
+    code = [(old, new) for old, new in zip(stored.cells, nb.cells, strict=True) if new.cell_type == "code"]
     result["cells"] = len(code)
     result["ran"] = sum(new.execution_count is not None for _, new in code)
     for number, (old, new) in enumerate(code, 1):
@@ -132,12 +146,20 @@ def run_notebook(path: Path, workdir: Path) -> dict:
             continue
         before, after = texts(old.outputs), texts(new.outputs)
         if before != after:
-            first = next((line for line in new.source.splitlines()
-                          if line.strip() and not line.startswith("#")), "")
-            diff = list(difflib.unified_diff("\n".join(before).splitlines(), "\n".join(after).splitlines(),
-                                             "stored", "now", n=0, lineterm=""))[2:]
-            result["differs"].append({"cell": number, "source": first[:70], "diff": diff,
-                                      "stderr": any(a.startswith("[stderr]") for a in after if a not in before)})
+            first = next((line for line in new.source.splitlines() if line.strip() and not line.startswith("#")), "")
+            diff = list(
+                difflib.unified_diff(
+                    "\n".join(before).splitlines(), "\n".join(after).splitlines(), "stored", "now", n=0, lineterm=""
+                )
+            )[2:]
+            result["differs"].append(
+                {
+                    "cell": number,
+                    "source": first[:70],
+                    "diff": diff,
+                    "stderr": any(a.startswith("[stderr]") for a in after if a not in before),
+                }
+            )
     return result
 
 
@@ -148,9 +170,15 @@ def run_all(paths: list[Path], out: Path) -> None:
     # The kernel is this environment's Python, whatever kernel specs the machine has.
     kernels = Path(tempfile.mkdtemp(prefix="compat-kernels-"))
     (kernels / "kernels" / "python3").mkdir(parents=True)
-    (kernels / "kernels" / "python3" / "kernel.json").write_text(json.dumps({
-        "argv": [_sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (compat)", "language": "python"}))
+    (kernels / "kernels" / "python3" / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [_sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (compat)",
+                "language": "python",
+            }
+        )
+    )
     os.environ["JUPYTER_PATH"] = str(kernels)
     workdir = SCRATCH / "notebooks"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -165,15 +193,21 @@ def run_all(paths: list[Path], out: Path) -> None:
 
 # ---- the report -------------------------------------------------------------------------------
 
+
 def report(results: list[dict], versions: dict[str, str], python: str, named: dict[str, str]) -> str:
     locked = locked_versions()
     key = ["tensorflow", "keras", "numpy", "matplotlib", "jax", "ipykernel", "jupyterlab", "rich"]
-    lines = [f"make compat: Python {python}, "
-             + (f"named: {', '.join(f'{k}=={v}' for k, v in sorted(named.items()))}, " if named else "")
-             + "everything else at its newest release",
-             "  " + ", ".join(f"{k} {versions[k]}" for k in key if k in versions)]
-    moved = [f"{n} {'/'.join(sorted(locked[n]))} -> {v}" for n, v in sorted(versions.items())
-             if n in locked and v not in locked[n]]
+    lines = [
+        f"make compat: Python {python}, "
+        + (f"named: {', '.join(f'{k}=={v}' for k, v in sorted(named.items()))}, " if named else "")
+        + "everything else at its newest release",
+        "  " + ", ".join(f"{k} {versions[k]}" for k in key if k in versions),
+    ]
+    moved = [
+        f"{n} {'/'.join(sorted(locked[n]))} -> {v}"
+        for n, v in sorted(versions.items())
+        if n in locked and v not in locked[n]
+    ]
     new = sorted(n for n in versions if n not in locked and n != "lstm-batching")
     lines.append(f"  versions that differ from uv.lock ({len(moved)}): " + (", ".join(moved) or "none"))
     if new:
@@ -186,8 +220,9 @@ def report(results: list[dict], versions: dict[str, str], python: str, named: di
             lines.append(f"{r['notebook']}: BREAKS at code cell {r['ran']} of {r['cells']}: {r['broke']}")
         elif r["differs"]:
             differ += 1
-            lines.append(f"{r['notebook']}: runs; {len(r['differs'])} of {r['cells']} code cells print "
-                         "something different")
+            lines.append(
+                f"{r['notebook']}: runs; {len(r['differs'])} of {r['cells']} code cells print something different"
+            )
         else:
             lines.append(f"{r['notebook']}: runs; all {r['cells']} code cells print what is stored")
         for d in r["differs"]:
@@ -196,8 +231,11 @@ def report(results: list[dict], versions: dict[str, str], python: str, named: di
             lines += [f"      {line[:150]}" for line in shown]
             if len(d["diff"]) > DIFF_LINES:
                 lines.append(f"      ... {len(d['diff']) - DIFF_LINES} more diff lines")
-    lines += ["", f"summary: {len(results)} notebooks; {broke} break, {differ} run but print something "
-              f"different, {len(results) - broke - differ} as stored"]
+    lines += [
+        "",
+        f"summary: {len(results)} notebooks; {broke} break, {differ} run but print something "
+        f"different, {len(results) - broke - differ} as stored",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -222,13 +260,17 @@ def main(argv: list[str]) -> int:
     if args.tf:
         named["tensorflow"] = args.tf
     py, versions = build(args.uv, args.python, named)
-    python = subprocess.run([str(py), "-c", "import platform; print(platform.python_version())"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    python = subprocess.run(
+        [str(py), "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     results_file = SCRATCH / "results.json"
     results_file.unlink(missing_ok=True)
     print(f"running {len(paths)} notebooks (Run All, fresh kernel each) ...", flush=True)
-    subprocess.run([str(py), str(Path(__file__).resolve()), "--run-in-env", str(results_file),
-                    *map(str, paths)], check=True, cwd=ROOT)
+    subprocess.run(
+        [str(py), str(Path(__file__).resolve()), "--run-in-env", str(results_file), *map(str, paths)],
+        check=True,
+        cwd=ROOT,
+    )
     results = json.loads(results_file.read_text())
     text = report(results, versions, python, named)
     args.report.parent.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,9 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import launch  # noqa: E402  (tools/ is a folder of scripts run by make)
-import nbrules  # noqa: E402
+import launch
+import nbrules
+
 
 def run_all(nb, path: Path, timeout: int = 600) -> tuple[float, int, int]:
     """Execute ``nb`` as Run All does. Returns (seconds, cells run, code cells)."""
@@ -33,7 +34,8 @@ def run_all(nb, path: Path, timeout: int = 600) -> tuple[float, int, int]:
     try:
         ran, total = nbrules.run_all(nb, path.parent, timeout)
     except nbrules.RunAllStopped as err:
-        raise SystemExit(f"{path}: {err}\nFix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose.") from None
+        hint = f"Fix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose."
+        raise SystemExit(f"{path}: {err}\n{hint}") from None
     return time.perf_counter() - start, ran, total
 
 
@@ -54,12 +56,17 @@ def tidy(nb, path: Path) -> None:
 
 def execute(path: Path, timeout: int = 600) -> tuple[float, int, int]:
     nb = nbformat.read(path, as_version=4)
-    old = [i for i, c in enumerate((c for c in nb.cells if c.cell_type == "code"), 1)
-           if nbrules.has_marker(c, nbrules.OLD_RAISES_MARKER)]
+    old = [
+        i
+        for i, c in enumerate((c for c in nb.cells if c.cell_type == "code"), 1)
+        if nbrules.has_marker(c, nbrules.OLD_RAISES_MARKER)
+    ]
     if old:
-        raise SystemExit(f"{path}: code cells {old} use the '# {nbrules.OLD_RAISES_MARKER}' comment, which "
-                         f"JupyterLab ignores; tag them '{nbrules.RAISES_TAG}' instead.")
-    launch.stamp(nb, path.name)   # launch links and install block, from the one repository URL
+        raise SystemExit(
+            f"{path}: code cells {old} use the '# {nbrules.OLD_RAISES_MARKER}' comment, which "
+            f"JupyterLab ignores; tag them '{nbrules.RAISES_TAG}' instead."
+        )
+    launch.stamp(nb, path.name)  # launch links and install block, from the one repository URL
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     seconds, ran, total = run_all(nb, path, timeout)
     tidy(nb, path)

@@ -41,8 +41,10 @@ def restore(name: str, dest: Path = DEST, source: Path = SOURCE) -> Path | None:
     original = source / Path(name).name
     if not original.is_file() or original.suffix != ".ipynb":
         choices = ", ".join(p.name for p in sorted(source.glob("*.ipynb")))
-        raise ValueError(f"NB: {name!r} is not a notebook in {source.name}/. Expected one of: {choices}. "
-                         f"Example: make restore NB=01_the_3d_input_tensor.ipynb")
+        raise ValueError(
+            f"NB: {name!r} is not a notebook in {source.name}/. Expected one of: {choices}. "
+            f"Example: make restore NB=01_the_3d_input_tensor.ipynb"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     target, kept = dest / original.name, None
     if target.exists():

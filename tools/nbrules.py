@@ -27,7 +27,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Absolute paths of any machine (checkout, home, temp, site-packages, Windows user folders).
 MACHINE_PATH = re.compile(
     r"(?:/(?:work|root|home|Users|tmp|private|var/folders|opt|usr/lib|usr/local)/"
-    r"|site-packages|dist-packages|\.venv|[A-Za-z]:\\\\|\\Users\\|AppData)")
+    r"|site-packages|dist-packages|\.venv|[A-Za-z]:\\\\|\\Users\\|AppData)"
+)
 
 
 def tags(cell) -> list[str]:
@@ -68,8 +69,12 @@ def clean_outputs(outputs: list) -> list:
     """Merge consecutive stream outputs of one name and render them as a terminal would."""
     merged: list = []
     for out in outputs:
-        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == out.get("name")):
+        if (
+            out.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == out.get("name")
+        ):
             merged[-1]["text"] += out["text"]
         else:
             merged.append(out)
@@ -99,9 +104,15 @@ def run_all(nb, workdir: Path, timeout: int = 600) -> tuple[int, int]:
     code = [c for c in nb.cells if c.get("cell_type") == "code"]
     for cell in code:
         cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            allow_errors=False, extra_arguments=KERNEL_ARGS,
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        allow_errors=False,
+        extra_arguments=KERNEL_ARGS,
+        resources={"metadata": {"path": str(workdir)}},
+    )
     try:
         client.execute()
     except CellExecutionError as err:
