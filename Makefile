@@ -36,7 +36,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site bench clean
+.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site site-test bench clean
 
 help:
 	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
@@ -44,6 +44,7 @@ help:
 	@echo "make test     lint + unit tests and doctests + strict nbval over every notebook"
 	@echo "make format   apply ruff's lint fixes and formatter (make lint checks them; part of make test)"
 	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
+	@echo "make site-test  build the site and check every page in headless Chromium (CI runs it)"
 	@echo "make colab-sim  a fresh Python 3.13 with only notebook 00 installs the course (Colab, simulated)"
 	@echo "make backends the backend matrix of notebook 07 (BACKENDS_PYTHON=path/to/python with torch for its column)"
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
@@ -126,12 +127,16 @@ WORKERS ?= 2
 # fixtures (the site build) run once, and a notebook runs in one kernel.
 XDIST   := $(if $(filter 0,$(WORKERS)),-p no:xdist,-n $(WORKERS) --dist loadfile)
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests helpers --doctest-modules -q $(XDIST) -m "not runall and not colab"
+	$(BIN)/python -m pytest tests helpers --doctest-modules -q $(XDIST) -m "not runall and not colab and not site"
 
 # Every notebook run as JupyterLab's Run All runs it (stop at the first error of a cell not tagged
 # raises-exception), asserting that every code cell ran. CI runs it after `make test`.
 runall: $(STAMP)
 	$(BIN)/python -m pytest tests -q -m runall
+
+# The site built and checked in headless Chromium (tests/test_site.py). CI runs it after `make test`.
+site-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_site.py -q -p no:xdist -m site
 
 # Colab, simulated: a fresh Python 3.13 venv with only notebook 00, whose install cell is pointed at a
 # wheel of this checkout (LSTM_BATCHING_PACKAGE), must reach "Ready". COLAB_PYTHON=3.12 for the other.

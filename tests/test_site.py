@@ -9,6 +9,8 @@ traceback, outputs carry no progress-bar debris, the phone layout (390 px) never
 launch and download links point where they should, every figure has real alt text, and axe-core
 finds no serious or critical accessibility violation.
 
+The build-and-browser tests are marked `site`: `make site-test` runs them (CI does, after `make test`;
+they take 60-90 s on 2 cores, so `make test` keeps only the checks of the notebooks' alt text).
 Without chromium/chromedriver (or without the [site] extra) the browser tests are skipped with a
 message; REQUIRE_BROWSER=1 (set by .ci/run) turns a missing browser into a failure.
 Set SITE_SCREENSHOTS=/some/folder to also save desktop and phone screenshots of three pages.
@@ -207,6 +209,7 @@ def visited(site, browser):
     return seen
 
 
+@pytest.mark.site
 def test_no_request_leaves_localhost(site, visited):
     html, base = site
     assert len(visited) >= len(NOTEBOOKS) + 3
@@ -216,6 +219,7 @@ def test_no_request_leaves_localhost(site, visited):
     assert not outside, f"pages that load from the network: {outside}"
 
 
+@pytest.mark.site
 def test_no_internal_link_or_anchor_is_broken(site, visited):
     html, base = site
     broken = []
@@ -234,6 +238,7 @@ def test_no_internal_link_or_anchor_is_broken(site, visited):
     assert not broken, "broken links:\n" + "\n".join(broken)
 
 
+@pytest.mark.site
 def test_phone_layout_never_scrolls_sideways(visited):
     no_viewport = [page for page, r in visited.items() if "width=device-width" not in (r["viewport"] or "")]
     assert not no_viewport, f"pages without a mobile viewport: {no_viewport}"
@@ -243,6 +248,7 @@ def test_phone_layout_never_scrolls_sideways(visited):
     print(f"\nat {PHONE_WIDTH} px, {scrolling} of {blocks} code/output blocks scroll inside their own box")
 
 
+@pytest.mark.site
 def test_table_of_contents_follows_the_learning_order(site, browser):
     html, base = site
     from selenium.webdriver.support.ui import WebDriverWait
@@ -260,6 +266,7 @@ def test_table_of_contents_follows_the_learning_order(site, browser):
     assert hrefs == expected
 
 
+@pytest.mark.site
 def test_search_finds_a_term_and_lands_on_its_page(site, browser):
     html, base = site
     from selenium.webdriver.support.ui import WebDriverWait
@@ -276,6 +283,7 @@ def test_search_finds_a_term_and_lands_on_its_page(site, browser):
     assert SEARCH_TERM in browser.find_element("css selector", "article").text
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_page(site, browser, path):
     """Title, figures, launch and download links, hidden solutions, short tracebacks, clean outputs."""
@@ -339,6 +347,7 @@ def test_notebook_page(site, browser, path):
     assert not debris, f"{page}: progress-bar debris in the outputs: {debris}"
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_figure_has_alt_text_on_the_page(visited, path):
     """The alt text reaches the page (myst-nb's default alt is the image's file name)."""
@@ -364,6 +373,7 @@ def axe_source() -> str:
 AXE_PAGES = {"README.html": ("light", "dark"), SEARCH_PAGE: ("light", "dark"), "docs/INSTRUCTOR.html": ("light",)}
 
 
+@pytest.mark.site
 def test_no_serious_accessibility_violation(site, browser):
     html, base = site
     browser.set_script_timeout(120)
@@ -390,6 +400,7 @@ def test_no_serious_accessibility_violation(site, browser):
     assert not found, "axe-core violations:\n" + "\n".join(found)
 
 
+@pytest.mark.site
 def test_screenshots(site, browser):
     """Only with SITE_SCREENSHOTS=<folder>: desktop and phone shots of three pages, to look at."""
     folder = os.environ.get("SITE_SCREENSHOTS")
