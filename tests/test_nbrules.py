@@ -36,6 +36,36 @@ def test_run_all_clears_old_outputs_and_counts_every_cell(tmp_path):
 def test_render_terminal_keeps_what_a_progress_bar_shows_last():
     text = "Epoch 1/2\n1/3 [=>  ]\b\b\b\b\b\b\b\b\b\b\r3/3 [===] loss 0.1\nEpoch 2/2\n"
     assert nbrules.render_terminal(text) == "Epoch 1/2\n3/3 [===] loss 0.1\nEpoch 2/2\n"
-    merged = nbrules.clean_outputs([{"output_type": "stream", "name": "stdout", "text": "1/3\r"},
-                                    {"output_type": "stream", "name": "stdout", "text": "3/3\n"}])
+    merged = nbrules.clean_outputs(
+        [
+            {"output_type": "stream", "name": "stdout", "text": "1/3\r"},
+            {"output_type": "stream", "name": "stdout", "text": "3/3\n"},
+        ]
+    )
     assert merged == [{"output_type": "stream", "name": "stdout", "text": "3/3\n"}]
+
+
+def test_cell_seconds_reads_the_recorded_timing():
+    cell = {
+        "metadata": {
+            "execution": {
+                "iopub.execute_input": "2026-11-30T08:00:00.250Z",
+                "shell.execute_reply": "2026-11-30T08:00:04.000Z",
+            }
+        }
+    }
+    assert nbrules.cell_seconds(cell) == 3.75
+    assert nbrules.cell_seconds({"metadata": {}}) is None
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("Epoch 1/3\n\x1b[1m4/4\x1b[0m \x1b[32m\u2501\u2501\u2501\u2501\x1b[0m - loss: 0.1\n", True),  # Keras bar
+        ("epoch 1 loss 0.31\nepoch 2 loss 0.22\nepoch 3 loss 0.19\n", True),  # status lines
+        ("final loss 0.19\n", False),  # one answer
+    ],
+)
+def test_shows_progress(text, shown):
+    cell = {"outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
+    assert nbrules.shows_progress(cell) is shown

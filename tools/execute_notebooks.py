@@ -32,11 +32,27 @@ def run_all(nb, path: Path, timeout: int = 600) -> tuple[float, int, int]:
     """Execute ``nb`` as Run All does. Returns (seconds, cells run, code cells)."""
     start = time.perf_counter()
     try:
-        ran, total = nbrules.run_all(nb, path.parent, timeout)
+        ran, total = nbrules.run_all(nb, path.parent, timeout, record_timing=True)
     except nbrules.RunAllStopped as err:
         hint = f"Fix the cell, or tag it '{nbrules.RAISES_TAG}' if it fails on purpose."
         raise SystemExit(f"{path}: {err}\n{hint}") from None
     return time.perf_counter() - start, ran, total
+
+
+#: A cell that runs longer than this without showing progress is reported (issue: no silent waits).
+SLOW_SECONDS = 3.0
+
+
+def slow_cells(nb) -> list[str]:
+    """Code cells that ran over SLOW_SECONDS, one line each, flagged when they show no progress."""
+    lines = []
+    for i, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
+        seconds = nbrules.cell_seconds(cell)
+        if seconds is not None and seconds > SLOW_SECONDS:
+            first = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
+            flag = "shows progress" if nbrules.shows_progress(cell) else "SILENT while it runs"
+            lines.append(f"  code cell {i}: {seconds:.1f} s, {flag}: {first}")
+    return lines
 
 
 def tidy(nb, path: Path) -> None:
@@ -69,6 +85,9 @@ def execute(path: Path, timeout: int = 600) -> tuple[float, int, int]:
     launch.stamp(nb, path.name)  # launch links and install block, from the one repository URL
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     seconds, ran, total = run_all(nb, path, timeout)
+    slow = slow_cells(nb)
+    if slow:
+        print(f"{path.name}: cells over {SLOW_SECONDS:.0f} s", *slow, sep="\n")
     tidy(nb, path)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)

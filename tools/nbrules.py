@@ -92,11 +92,13 @@ class RunAllStopped(Exception):
         self.ran, self.total, self.message = ran, total, message
 
 
-def run_all(nb, workdir: Path, timeout: int = 600) -> tuple[int, int]:
+def run_all(nb, workdir: Path, timeout: int = 600, record_timing: bool = False) -> tuple[int, int]:
     """Execute ``nb`` in place, from a fresh kernel, as JupyterLab's Run All and ``jupyter execute`` do.
 
     Outputs and execution counts are cleared first. Returns (code cells run, code cells); raises
     :class:`RunAllStopped` when an error in a cell not tagged ``raises-exception`` stops the run.
+    ``record_timing`` leaves each cell's start and end in ``cell.metadata.execution`` (read them
+    with :func:`cell_seconds`; :mod:`execute_notebooks` removes them before saving).
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -108,7 +110,7 @@ def run_all(nb, workdir: Path, timeout: int = 600) -> tuple[int, int]:
         nb,
         timeout=timeout,
         kernel_name="python3",
-        record_timing=False,
+        record_timing=record_timing,
         allow_errors=False,
         extra_arguments=KERNEL_ARGS,
         resources={"metadata": {"path": str(workdir)}},
@@ -120,3 +122,23 @@ def run_all(nb, workdir: Path, timeout: int = 600) -> tuple[int, int]:
         ran = sum(c.execution_count is not None for c in code)
         raise RunAllStopped(ran, len(code), (lines[-1] if lines else "error")[:300]) from None
     return sum(c.execution_count is not None for c in code), len(code)
+
+
+def cell_seconds(cell) -> float | None:
+    """Wall seconds a cell ran for, from the timing ``run_all(..., record_timing=True)`` recorded."""
+    from datetime import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    return (
+        datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
+    ).total_seconds()
+
+
+def shows_progress(cell) -> bool:
+    """Whether a cell shows the learner something while it runs: a Keras progress bar, or lines
+    printed as it goes (one status line per epoch), rather than one answer at the end."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    return "\u2501" in text or "Epoch " in text or text.count("\n") >= 3
