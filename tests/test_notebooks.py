@@ -159,6 +159,16 @@ def test_no_stderr_no_machine_paths_no_progress_debris(nb):
                 f"{nb.path.name}: code cell {i} stores progress-bar debris (\\b or \\r): re-run `make execute`"
 
 
+def test_stored_outputs_need_no_widgets(nb):
+    """An explorable's stored output is its static figure: GitHub, the site and nbval cannot show a
+    widget, and a stored widget view is stale the moment the kernel stops."""
+    for i, cell in enumerate(code_cells(nb), 1):
+        for out in cell.outputs:
+            assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                f"{nb.path.name}: code cell {i} stores a widget; store the static figure (see docs/AUTHORING.md)"
+    assert "widgets" not in nb.metadata, f"{nb.path.name}: widget state saved in the notebook metadata"
+
+
 def test_code_follows_the_conventions(nb):
     for i, cell in enumerate(code_cells(nb), 1):
         src = cell.source
