@@ -36,7 +36,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site site-test bench clean
+.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site site-test bench bench-suite clean
 
 help:
 	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
@@ -50,6 +50,7 @@ help:
 	@echo "make execute  re-run notebooks in place from a fresh kernel (NB=notebooks/01_*.ipynb for one)"
 	@echo "make site     the course as an offline website (Jupyter Book) in _build/html/ (open _build/html/index.html)"
 	@echo "make bench    speed benchmarks and notebook times, printed as one table (ONLY=windows for one part)"
+	@echo "make bench-suite  time make test's parts with one process and with two workers (REPEAT=2)"
 	@echo "make clean    remove the environments (.venv, .venv-3.*), uv and caches"
 	@echo "make lock     re-resolve uv.lock (and its export for Binder/conda) after a pin changed"
 	@echo "make compat   run every notebook on the newest releases (KERAS=3.16.0 TF=2.22.0 to name them)"
@@ -155,6 +156,10 @@ site: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ONLY)
+
+# Where make test's time goes: lint, unit and nbval timed with one process and with two workers.
+bench-suite: $(STAMP)
+	$(BIN)/python bench/suite.py $(if $(REPEAT),--repeat $(REPEAT))
 
 # Notebook 07's backend matrix: every probe of helpers/backends.py on TensorFlow, JAX and PyTorch,
 # as a Markdown table with versions and date (build/backends.md). PyTorch is optional and not in
