@@ -438,7 +438,12 @@ class Explorable:
         self.figure = figure
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)  # the widget, and a text for front-ends without widgets
+        bundle["text/plain"] = (
+            f"{self.text}\n(Sliders need a front-end that shows widgets: Jupyter, Colab or VS Code. "
+            f"Here, pass interactive=False and change the arguments instead.)"
+        )
+        return bundle
 
 
 def _explore(compute, draw, values, interactive, *, sliders, choices=None, example):

@@ -128,6 +128,13 @@ def test_explore_windows_widget_follows_the_sliders():
     assert len(hatched) == 3
 
 
+def test_explorable_displays_as_the_widget_with_a_text_fallback():
+    ex = explore.explore_windows(interactive=True)
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    assert bundle["text/plain"].startswith("60 steps -> 10 windows") and "interactive=False" in bundle["text/plain"]
+
+
 def test_explore_windows_widget_says_when_values_do_not_fit():
     ex = explore.explore_windows(np.arange(20.0), timesteps=5, interactive=True)
     ex.controls["timesteps"].value = 19
