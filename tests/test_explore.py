@@ -400,7 +400,7 @@ def test_plot_replica_split_long_runs_and_last_batch():
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["step 0", "step 1", "step 2", "step 11 (last)"]
     assert [int(p.get_width()) for p in fig.axes[0].patches][-2:] == [4, 4]
-    assert "8 more full steps" in fig.axes[0].texts[-1].get_text()
+    assert "8 more steps like these" in fig.axes[0].texts[-1].get_text()
     fig = plots.plot_replica_split(64, 2, 712, drop_remainder=True)
     assert len(fig.axes[0].get_yticklabels()) == 8 and "(last)" not in fig.axes[0].get_yticklabels()[-1].get_text()
 
