@@ -17,9 +17,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from helpers.session import _silence_fd2  # noqa: E402
+from helpers.session import silence_fd2  # noqa: E402
 
-with _silence_fd2():            # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
+with silence_fd2():            # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
     import tensorflow  # noqa: E402,F401
 
 

@@ -13,7 +13,6 @@ from :mod:`helpers.windows` (notebook 01); this module only feeds them to Keras:
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from typing import Any, Sequence
@@ -23,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from helpers import shapes, windows
-from helpers.windows import require_int
+from helpers.validate import require_finite, require_flag, require_int, require_number, require_numeric
 
 
 def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
@@ -39,11 +38,11 @@ def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, 
     >>> batch_sizes(ds)
     [32, 32, 32, 4]
     """
-    _check_flag("shuffle", shuffle)
-    _check_flag("drop_remainder", drop_remainder)
+    shuffle = require_flag("shuffle", shuffle)
+    drop_remainder = require_flag("drop_remainder", drop_remainder)
     if seed is not None:
         require_int("seed", seed, 0, "seed=0")
-    require_int("batch_size", batch_size, 1, "batch_size=32")
+    batch_size = require_int("batch_size", batch_size, 1, "batch_size=32")
     shapes.check_lstm_input(x, name="x")
     x = np.asarray(x, dtype=np.float32)                                  # shape: (N, timesteps, features)
     y = _check_targets(y, x)                                             # shape: (N, ...) float32
@@ -85,10 +84,10 @@ def steps_per_epoch(n_samples: int, batch_size: int, *, drop_remainder: bool = F
     With ``drop_remainder=True`` the incomplete last batch is dropped: ``steps_per_epoch(100, 32,
     drop_remainder=True)`` -> 3, and 4 windows are never seen.
     """
-    require_int("n_samples", n_samples, 0, "n_samples=len(x)")
-    require_int("batch_size", batch_size, 1, "batch_size=32")
-    _check_flag("drop_remainder", drop_remainder)
-    return n_samples // batch_size if drop_remainder else math.ceil(n_samples / batch_size)
+    n_samples = require_int("n_samples", n_samples, 0, "n_samples=len(x)")
+    batch_size = require_int("batch_size", batch_size, 1, "batch_size=32")
+    drop_remainder = require_flag("drop_remainder", drop_remainder)
+    return n_samples // batch_size if drop_remainder else -(-n_samples // batch_size)   # integers: exact at any size
 
 
 def batch_sizes(dataset: tf.data.Dataset) -> list[int]:
@@ -100,6 +99,9 @@ def batch_sizes(dataset: tf.data.Dataset) -> list[int]:
     if not isinstance(first, tf.TensorSpec) or first.shape.rank in (None, 0):
         raise ValueError(f"dataset: its elements are {dataset.element_spec}, not batches; "
                          f"call .batch(batch_size) first.")
+    if dataset.cardinality() == tf.data.INFINITE_CARDINALITY:
+        raise ValueError("dataset: it repeats forever (.repeat() without a count), so counting its batches would "
+                         "never end. Fix: pass the dataset before .repeat(), or dataset.take(n).")
     sizes = dataset.map(lambda *parts: tf.shape(parts[0])[0])
     return [int(n) for n in sizes.as_numpy_iterator()]
 
@@ -141,9 +143,7 @@ class SimulatedLoad:
     """
 
     def __init__(self, delay: float = 0.001):
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= 1:
-            raise ValueError(f"delay: expected seconds per element between 0 and 1 (e.g. 0.001), got {delay!r}.")
-        self.delay = float(delay)
+        self.delay = require_number("delay", delay, minimum=0, maximum=1, example="0.001 seconds per element")
         self.calls = 0
         self._lock = threading.Lock()   # parallel map calls it from several threads
 
@@ -166,8 +166,7 @@ def _check_targets(y: Any, x: np.ndarray) -> np.ndarray:
         y = np.asarray(y)
     except ValueError as err:
         raise TypeError(f"y: could not become one array ({err}); give every target the same shape.") from None
-    if not (np.issubdtype(y.dtype, np.floating) or np.issubdtype(y.dtype, np.integer)):
-        raise TypeError(f"y: expected numbers, got dtype {y.dtype}.")
+    require_numeric("y", y)
     if y.ndim not in (1, 2, 3):
         raise ValueError(f"y: shape {y.shape} has {y.ndim} axes; expected (N,) or (N, targets) for one target "
                          f"per window, or (N, timesteps, targets) for a target at every step.")
@@ -178,15 +177,6 @@ def _check_targets(y: Any, x: np.ndarray) -> np.ndarray:
     if y.ndim == 3 and y.shape[1] != x.shape[1]:
         raise ValueError(f"y: sequence targets {y.shape} have {y.shape[1]} steps but the windows in x have "
                          f"{x.shape[1]}; a target per step needs the same number of timesteps.")
-    y = y.astype(np.float32)
-    bad = ~np.isfinite(y)
-    if bad.any():
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"y: {int(bad.sum())} targets are NaN or infinite (first at index {first}); "
-                         f"one NaN makes every loss NaN. Drop or fill them before windowing.")
-    return y
+    require_finite("y", y, fix="Drop or fill them before windowing.")
+    return y.astype(np.float32)
 
-
-def _check_flag(arg: str, value: Any) -> None:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{arg}: expected True or False, got {value!r} ({type(value).__name__}).")

@@ -14,14 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str   # "error": Keras raises or the result is wrong; "warning": accepted, but probably not meant
-    code: str       # a short id, e.g. "ndim", "features", "stateful-remainder"
-    message: str    # what is wrong and how to fix it
+from helpers.report import ERROR, WARNING, Finding
+from helpers.validate import require_int
 
 
 @dataclass(frozen=True)
@@ -64,9 +58,8 @@ def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> 
     if not hasattr(model, "layers") or not inputs:
         raise TypeError(f"model: expected a keras Model built from keras.Input(...), got {type(model).__name__}. "
                         f"Start the model with keras.Input(shape=(timesteps, features)).")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                   or batch_size < 1):
-        raise TypeError(f"batch_size: expected a positive int or None, got {batch_size!r}.")
+    if batch_size is not None:
+        batch_size = require_int("batch_size", batch_size, 1, "batch_size=32 (or None)")
     expected = tuple(None if d is None else int(d) for d in inputs[0].shape)
     findings: list[Finding] = []
     add = lambda sev, code, msg: findings.append(Finding(sev, code, msg))  # noqa: E731

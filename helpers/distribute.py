@@ -26,10 +26,9 @@ from collections import defaultdict
 from typing import Any
 
 import keras
-import numpy as np
 import tensorflow as tf
 
-from helpers.windows import require_int
+from helpers.validate import require_choice, require_flag, require_int, require_number
 
 RULES = ("linear", "sqrt")
 
@@ -98,18 +97,16 @@ def per_replica_batch_sizes(global_batch: int, n_samples: int, n_replicas: int, 
     >>> per_replica_batch_sizes(64, 64, 3)
     [(22, 22, 20)]
     """
-    require_int("global_batch", global_batch, 1, "64")
-    require_int("n_samples", n_samples, 1, "712")
-    require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
-    if not isinstance(drop_remainder, bool):
-        raise TypeError(f"drop_remainder: expected True or False, got {drop_remainder!r} "
-                        f"({type(drop_remainder).__name__}).")
+    global_batch = require_int("global_batch", global_batch, 1, "64")
+    n_samples = require_int("n_samples", n_samples, 1, "712")
+    n_replicas = require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
+    drop_remainder = require_flag("drop_remainder", drop_remainder)
     steps = []
     for start in range(0, n_samples, global_batch):
         size = min(global_batch, n_samples - start)
         if drop_remainder and size < global_batch:
             break
-        piece = math.ceil(size / n_replicas)
+        piece = -(-size // n_replicas)   # integer ceil: exact at any size
         steps.append(tuple(max(0, min(piece, size - r * piece)) for r in range(n_replicas)))
     return steps
 
@@ -151,8 +148,8 @@ def per_replica_batch(global_batch: int, n_replicas: int) -> int:
     >>> per_replica_batch(64, 2)
     32
     """
-    require_int("global_batch", global_batch, 1, "64")
-    require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
+    global_batch = require_int("global_batch", global_batch, 1, "64")
+    n_replicas = require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
     if global_batch % n_replicas:
         lower = global_batch // n_replicas * n_replicas
         options = ", ".join(str(v) for v in (lower, lower + n_replicas) if v > 0)
@@ -176,14 +173,10 @@ def scale_learning_rate(base_lr: float, base_batch: int, global_batch: int, *, r
     >>> scale_learning_rate(0.01, base_batch=32, global_batch=64)
     0.02
     """
-    if isinstance(base_lr, bool) or not isinstance(base_lr, (int, float, np.integer, np.floating)):
-        raise TypeError(f"base_lr: expected a number such as 0.01, got {base_lr!r} ({type(base_lr).__name__}).")
-    if not math.isfinite(base_lr) or base_lr <= 0:
-        raise ValueError(f"base_lr: expected a positive, finite learning rate such as 0.01, got {base_lr!r}.")
-    require_int("base_batch", base_batch, 1, "32")
-    require_int("global_batch", global_batch, 1, "64")
-    if rule not in RULES:
-        raise ValueError(f"rule: expected one of {list(RULES)}, got {rule!r}.")
+    base_lr = require_number("base_lr", base_lr, minimum=0, strict=True, example="0.01")
+    base_batch = require_int("base_batch", base_batch, 1, "32")
+    global_batch = require_int("global_batch", global_batch, 1, "64")
+    require_choice("rule", rule, tuple(RULES))
     factor = global_batch / base_batch
     return float(base_lr) * (factor if rule == "linear" else math.sqrt(factor))
 

@@ -5,7 +5,8 @@ bucketing). The padding and batching are done by Keras and ``tf.data``
 (``keras.utils.pad_sequences``, ``Dataset.padded_batch``, ``Dataset.bucket_by_sequence_length``);
 this module checks their input, names the concepts and measures what each choice costs:
 
-- :func:`check_sequences` / :func:`lengths`: a list of ``(T_i,)`` or ``(T_i, F)`` arrays, checked.
+- :func:`lengths`: the steps of each sequence in a list of ``(T_i,)`` or ``(T_i, F)`` arrays (checked by
+  :func:`helpers.validate.as_sequence_list`).
 - :func:`pad`: ``keras.utils.pad_sequences`` with the dtype taken from the data (never the
   silent ``int32`` default on float series).
 - :func:`step_mask`, :func:`collisions`: the mask ``Masking``/``mask_zero`` computes, and how many
@@ -24,74 +25,34 @@ TensorFlow is imported inside the functions that need it, so importing this modu
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from helpers.checks import Report
+from helpers.report import Report
+from helpers.validate import (
+    as_sequence_list,
+    require_choice,
+    require_finite,
+    require_flag,
+    require_int,
+    require_int_list,
+    require_number,
+    require_numeric,
+)
 
 PADDING_MODES = ("pre", "post")
 
 
 # --------------------------------------------------------------------------- checking and padding
 
-def check_sequences(sequences: Any, *, name: str = "sequences") -> list[np.ndarray]:
-    """Check a list of variable-length sequences and return them as NumPy arrays.
-
-    Each sequence is ``(T_i,)`` (integer ids, or one feature) or ``(T_i, F)`` (F features per
-    step); all have the same number of axes and the same ``F``; ``T_i >= 1``; numbers only
-    (integers or floats), floats finite. Raises ``TypeError``/``ValueError`` naming the
-    argument, what came in, what was expected and the fix.
-
-    >>> [s.shape for s in check_sequences([[1, 2, 3], [4, 5]])]
-    [(3,), (2,)]
-    """
-    if isinstance(sequences, np.ndarray) and sequences.dtype != object:
-        sequences = list(sequences)   # an already rectangular array: one row per sequence
-    if isinstance(sequences, (str, bytes)) or not isinstance(sequences, (list, tuple, np.ndarray)):
-        raise TypeError(f"{name}: expected a list of sequences (arrays or lists of numbers), got "
-                        f"{type(sequences).__name__}. Fix: pass e.g. [np.array([...]), np.array([...])].")
-    if len(sequences) == 0:
-        raise ValueError(f"{name}: got an empty list; expected at least one sequence.")
-    out: list[np.ndarray] = []
-    for i, seq in enumerate(sequences):
-        if isinstance(seq, (str, bytes)):
-            raise TypeError(f"{name}[{i}]: got the string {seq!r}; expected numbers. Turn text into integer ids "
-                            f"first (a vocabulary that maps each word to an id >= 1, keeping 0 for padding).")
-        try:
-            arr = np.asarray(seq)
-        except ValueError as err:
-            raise ValueError(f"{name}[{i}]: cannot become an array ({err}); each sequence must be (T,) or "
-                             f"(T, F) with the same F on every step.") from None
-        if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-            raise TypeError(f"{name}[{i}]: dtype {arr.dtype} is not numeric; expected integers (ids) or floats. "
-                            f"Fix: convert it, e.g. np.asarray(seq, dtype='float32').")
-        if arr.ndim not in (1, 2):
-            raise ValueError(f"{name}[{i}]: shape {arr.shape} has {arr.ndim} axes; one sequence must be (T,) or "
-                             f"(T, F). A batch axis is added by padding, not per sequence.")
-        if arr.shape[0] == 0:
-            raise ValueError(f"{name}[{i}]: is empty (shape {arr.shape}); every sequence needs at least one "
-                             f"step. Fix: drop empty sequences before padding, e.g. [s for s in seqs if len(s)].")
-        if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
-            raise ValueError(f"{name}[{i}]: contains NaN or infinite values; one NaN makes every loss NaN. "
-                             f"Fix: drop or fill them before padding.")
-        if out and arr.ndim != out[0].ndim:
-            raise ValueError(f"{name}[{i}]: shape {arr.shape} has {arr.ndim} axes but {name}[0] has "
-                             f"{out[0].ndim} {out[0].shape}; give all sequences the same layout, (T,) or (T, F).")
-        if out and arr.ndim == 2 and arr.shape[1] != out[0].shape[1]:
-            raise ValueError(f"{name}[{i}]: has {arr.shape[1]} features (shape {arr.shape}) but {name}[0] has "
-                             f"{out[0].shape[1]}; every sequence needs the same features. Select the same columns "
-                             f"for all of them.")
-        out.append(arr)
-    return out
-
-
 def lengths(sequences: Any) -> np.ndarray:
     """The number of steps of each sequence: ``lengths([[1, 2, 3], [4]])`` -> ``array([3, 1])``."""
-    return np.array([len(s) for s in check_sequences(sequences)], dtype=np.int64)
+    return np.array([len(s) for s in as_sequence_list(sequences)], dtype=np.int64)
 
 
 def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "pre",
@@ -110,16 +71,12 @@ def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", tru
     >>> pad([[1, 2, 3], [4]], maxlen=2).tolist()     # truncating="pre": keeps the newest steps
     [[2, 3], [4, 0]]
     """
-    seqs = check_sequences(sequences)
+    seqs = as_sequence_list(sequences)
     for arg, mode in (("padding", padding), ("truncating", truncating)):
-        if not isinstance(mode, str):
-            raise TypeError(f"{arg}: expected the string 'pre' or 'post', got {mode!r} ({type(mode).__name__}). "
-                            f"Fix: {arg}='post' (at the end) or {arg}='pre' (at the start).")
-        if mode not in PADDING_MODES:
-            raise ValueError(f"{arg}: expected 'pre' or 'post', got {mode!r}. "
-                             f"Fix: {arg}='post' (at the end) or {arg}='pre' (at the start).")
-    if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, (int, np.integer)) or maxlen < 1):
-        raise ValueError(f"maxlen: expected a positive int or None (the longest sequence), got {maxlen!r}.")
+        require_choice(arg, mode, PADDING_MODES, meaning="'post' at the end, 'pre' at the start")
+    if maxlen is not None:
+        maxlen = require_int("maxlen", maxlen, 1, "maxlen=20 (or None: the longest sequence)")
+    value = require_number("value", value, example="0.0")
     floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)
     if not floats and float(value) != int(value):
         raise ValueError(f"value: {value!r} is not an integer, but the sequences hold integer ids; "
@@ -139,6 +96,7 @@ def step_mask(x: Any, mask_value: float = 0.0) -> np.ndarray:
     >>> step_mask(np.array([[[1., 0.], [0., 0.], [0., 2.]]])).tolist()
     [[True, False, True]]
     """
+    mask_value = require_number("mask_value", mask_value, example="0.0")
     x = np.asarray(x)
     if x.ndim == 3:
         return np.any(x != mask_value, axis=-1)
@@ -157,7 +115,7 @@ def collisions(sequences: Any, mask_value: float = 0.0) -> int:
     >>> collisions([[[0.0], [1.5]], [[2.0]]])
     1
     """
-    seqs = check_sequences(sequences)
+    seqs = as_sequence_list(sequences)
     return int(sum((~step_mask(s.reshape(1, len(s), -1), mask_value)).sum() for s in seqs))
 
 
@@ -168,7 +126,7 @@ def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
     as one batch (rows of a batch never interact), so this needs one call per distinct length,
     not one per sequence. Returns ``(N, ...)`` in the order of ``sequences``.
     """
-    seqs = check_sequences(sequences)
+    seqs = as_sequence_list(sequences)
     if not callable(model):
         raise TypeError(f"model: expected a Keras model (or any callable on a batch), got {type(model).__name__}.")
     n = np.array([len(s) for s in seqs])
@@ -197,7 +155,7 @@ def to_dataset(sequences: Any, targets: Any = None):
     """
     import tensorflow as tf
 
-    seqs = check_sequences(sequences)
+    seqs = as_sequence_list(sequences)
     xs = _ragged(seqs)
     if targets is None:
         return tf.data.Dataset.from_tensor_slices(xs).map(tf.convert_to_tensor)
@@ -215,8 +173,8 @@ def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None =
     ``boundaries``. With ``pad_to_bucket_boundary=True`` every length must be below the last
     boundary (TensorFlow would otherwise fail in the middle of an epoch).
     """
-    b = _int_list("boundaries", boundaries, low=1)
-    s = _int_list("batch_sizes", batch_sizes, low=1)
+    b = require_int_list("boundaries", boundaries, minimum=1)
+    s = require_int_list("batch_sizes", batch_sizes, minimum=1)
     if any(later <= earlier for earlier, later in zip(b, b[1:])):
         raise ValueError(f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
                          f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries)).")
@@ -283,6 +241,9 @@ def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int],
         n = None
     b, s = check_buckets(boundaries, batch_sizes, max_length=None if n is None or not len(n) else int(n.max()),
                          pad_to_bucket_boundary=pad_to_bucket_boundary)
+    padding_value = require_number("padding_value", padding_value, example="0.0")
+    pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
+    drop_remainder = require_flag("drop_remainder", drop_remainder)
     if x_spec.dtype.is_integer and float(padding_value) != int(padding_value):
         raise ValueError(f"padding_value: {padding_value!r} is not an integer, but the sequences hold integer "
                          f"ids ({x_spec.dtype.name}); pick an integer padding id (usually 0).")
@@ -329,7 +290,7 @@ class PaddingStats:
     __repr__ = __str__
 
 
-def padding_stats(lengths_: Any, *, batch_size: int | None = None, strategy: str | None = None) -> PaddingStats:
+def padding_stats(lengths: Any, *, batch_size: int | None = None, strategy: str | None = None) -> PaddingStats:
     """Padding fraction computed from the lengths alone.
 
     ``batch_size=None``: global padding, every sequence padded to the longest of all (what
@@ -339,13 +300,12 @@ def padding_stats(lengths_: Any, *, batch_size: int | None = None, strategy: str
     >>> padding_stats([2, 4, 3, 3]).fraction, padding_stats([2, 4, 3, 3], batch_size=2).fraction
     (0.25, 0.14285714285714285)
     """
-    n = _lengths_array(lengths_)
+    n = _lengths_array(lengths)
     if batch_size is None:
         total, batches = len(n) * int(n.max()), None
         strategy = strategy or "global padding"
     else:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size: expected a positive int or None (global padding), got {batch_size!r}.")
+        batch_size = require_int("batch_size", batch_size, 1, "batch_size=32 (or None: global padding)")
         starts = np.arange(0, len(n), batch_size)
         widths = np.maximum.reduceat(n, starts)                      # longest sequence of each batch
         sizes = np.diff(np.r_[starts, len(n)])                       # rows in each batch
@@ -477,10 +437,10 @@ def _targets(targets: Any, seqs: list[np.ndarray]):
     except ValueError:                       # rows of different lengths: target sequences
         ys = np.asarray([], dtype=object)
     if ys.dtype != object:                   # one fixed-shape target per sequence
-        if ys.dtype == bool or not (np.issubdtype(ys.dtype, np.integer) or np.issubdtype(ys.dtype, np.floating)):
-            raise TypeError(f"targets: dtype {ys.dtype} is not numeric; expected integers or floats.")
+        require_numeric("targets", ys)
+        require_finite("targets", ys, fix="Drop those sequences or fill their targets.")
         return ys.astype(np.float32) if np.issubdtype(ys.dtype, np.floating) else ys
-    ys = check_sequences(list(targets), name="targets")
+    ys = as_sequence_list(list(targets), name="targets")
     bad = [i for i, (t, s) in enumerate(zip(ys, seqs)) if len(t) != len(s)]
     if bad:
         i = bad[0]
@@ -494,7 +454,10 @@ def _lengths_array(values: Any) -> np.ndarray:
         n = np.asarray(values)
     except ValueError:
         n = np.asarray([], dtype=object)
-    if n.ndim != 1 or n.size == 0 or not np.issubdtype(n.dtype, np.integer):
+    if n.ndim != 1 or n.size == 0:
+        raise ValueError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+                         f"{values!r:.80}. Fix: padding.lengths(sequences).")
+    if not np.issubdtype(n.dtype, np.integer):
         raise TypeError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
                         f"{values!r:.80}. Fix: padding.lengths(sequences).")
     if (n < 1).any():
@@ -519,16 +482,3 @@ def _mask_list(masks: Any) -> list[np.ndarray]:
         raise ValueError("masks: got none; expected at least one (batch, timesteps) mask.")
     return out
 
-
-def _int_list(arg: str, values: Any, *, low: int) -> list[int]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{arg}: expected a list of ints, got {values!r}.")
-    values = list(values)
-    if not values:
-        raise ValueError(f"{arg}: got an empty list; expected at least one int.")
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{arg}: expected ints, got {v!r} ({type(v).__name__}) in {values!r}.")
-        if v < low:
-            raise ValueError(f"{arg}: expected ints >= {low}, got {v} in {values!r}.")
-    return [int(v) for v in values]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.windows import as_series, count_windows
+from helpers.validate import as_series, require_int
+from helpers.windows import count_windows
 
 
 def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int = 4, stride: int = 1,
@@ -18,9 +19,8 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     left to right and features top to bottom. Returns the figure.
     """
     series = as_series(series)
-    for arg, value in (("batch_size", batch_size), ("start", start)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (1 if arg == "batch_size" else 0):
-            raise ValueError(f"{arg}: expected a {'positive' if arg == 'batch_size' else 'non-negative'} int, got {value!r}.")
+    batch_size = require_int("batch_size", batch_size, 1, "batch_size=4")
+    start = require_int("start", start, 0, "start=0")
     n = count_windows(len(series), timesteps, horizon=horizon, stride=stride)
     if start + batch_size > n:
         raise ValueError(f"start + batch_size = {start + batch_size} windows, but the series gives only {n} "
@@ -28,14 +28,13 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     names = feature_names or tuple(f"f{j}" for j in range(series.shape[1]))
     if len(names) != series.shape[1]:
         raise ValueError(f"feature_names: got {len(names)} names for {series.shape[1]} features.")
-    if isinstance(feature, bool) or not isinstance(feature, (int, np.integer)) or not 0 <= feature < series.shape[1]:
-        raise ValueError(f"feature: expected a column index in 0..{series.shape[1] - 1}, got {feature!r}.")
+    feature = require_int("feature", feature, 0, maximum=series.shape[1] - 1)
     line = series[:, feature]
 
     fig = plt.figure(figsize=(11, 4.2))
     grid = fig.add_gridspec(batch_size, 2, width_ratios=(1.3, 1), wspace=0.25, hspace=0.5)
     ax = fig.add_subplot(grid[:, 0])
-    first = (start) * stride
+    first = start * stride
     last = (start + batch_size - 1) * stride + timesteps - 1 + horizon
     lo, hi = max(0, first - timesteps), min(len(series), last + timesteps)
     steps = np.arange(lo, hi)

@@ -14,6 +14,9 @@ import os
 import platform
 import sys
 
+from helpers.report import Report
+from helpers.validate import require_int
+
 #: Environment set before TensorFlow is imported. Level 3 hides the C++ start-up lines
 #: (CUDA probing, CPU features); only ``TF_ENABLE_ONEDNN_OPTS=0`` removes the oneDNN banner.
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -30,10 +33,7 @@ def start(seed: int = 42) -> None:
     >>> start(seed=42)  # doctest: +SKIP
     TensorFlow 2.21.0 | Keras 3.15.1 | NumPy 2.4.6 | seed 42
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed: expected an int such as 42, got {seed!r} ({type(seed).__name__}).")
-    if seed < 0:
-        raise ValueError(f"seed: expected a non-negative int, got {seed}. Use e.g. seed=42.")
+    seed = require_int("seed", seed, 0, "seed=42")
     if "tensorflow" in sys.modules and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != QUIET_ENV["TF_CPP_MIN_LOG_LEVEL"]:
         raise RuntimeError(
             "session.start() must run before TensorFlow is imported, but tensorflow is already "
@@ -41,7 +41,7 @@ def start(seed: int = 42) -> None:
             "and make `from helpers import session; session.start()` the first code you run."
         )
     os.environ.update(QUIET_ENV)
-    with _silence_fd2():
+    with silence_fd2():
         import tensorflow as tf  # noqa: F401  (loads the C++ runtime; its GPU probe prints here)
     import keras
     import matplotlib
@@ -73,7 +73,7 @@ def _short_tracebacks() -> None:
 
 
 @contextlib.contextmanager
-def _silence_fd2():
+def silence_fd2():
     """Send file descriptor 2 to /dev/null while TensorFlow loads its C++ runtime.
 
     The ``tensorflow`` wheel probes for CUDA when it is imported and, on a machine without a
@@ -92,7 +92,7 @@ def _silence_fd2():
         os.close(saved)
 
 
-def check_environment() -> "Report":
+def check_environment() -> Report:
     """One verdict for a workshop participant: are versions, sample data and TensorFlow OK?
 
     Compares every installed package with the exact pin this course declares, finds the
@@ -101,8 +101,6 @@ def check_environment() -> "Report":
     from importlib import metadata
 
     from packaging.requirements import Requirement
-
-    from helpers.checks import Report
 
     problems, lines = [], []
     if not (3, 11) <= sys.version_info[:2] <= (3, 13):

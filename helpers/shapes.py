@@ -10,7 +10,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from helpers.checks import Report
+from helpers.report import Report
+from helpers.validate import require_int
 
 DEFAULT_NAMES = {
     1: ("timesteps",),
@@ -43,12 +44,12 @@ def check_lstm_input(x: Any, *, timesteps: int | None = None, features: int | No
     """Check that ``x`` is valid LSTM input ``(batch, timesteps, features)``; raise if not.
 
     ``timesteps``/``features`` are what the model expects (``None``: any). Returns a
-    :class:`~helpers.checks.Report` that displays the named shape when all is well; raises
+    :class:`~helpers.report.Report` that displays the named shape when all is well; raises
     ``ValueError``/``TypeError`` explaining what is wrong and how to fix it otherwise.
     """
     for arg, value in (("timesteps", timesteps), ("features", features)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise TypeError(f"{arg}: expected a positive int or None, got {value!r}.")
+        if value is not None:
+            require_int(arg, value, 1, f"{arg}=1 (or None: any)")
     if isinstance(x, (list, tuple)):
         try:
             x = np.asarray(x)

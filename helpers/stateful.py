@@ -19,16 +19,16 @@ Import it after ``helpers.session.start()``: it imports Keras.
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import keras
 import numpy as np
 
-from helpers.checks import Report
+from helpers.report import Report
 from helpers.shapes import describe
-from helpers.windows import as_series, check_columns, require_int
+from helpers.validate import as_sequence_list, as_series, check_columns, require_choice, require_flag, require_int
 
 DROP_CHOICES = ("start", "end")
 
@@ -146,7 +146,7 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
     >>> b.x[:, :, :, 0].tolist()
     [[[0, 1, 2, 3], [100, 101, 102, 103]], [[4, 5, 6, 7], [104, 105, 106, 107]]]
     """
-    sources = _as_series_list(series)
+    sources = as_sequence_list(series, name="series", series=True, equal_lengths=True)
     n = len(sources)
     if batch_size is not None:
         require_int("batch_size", batch_size, 1)
@@ -179,46 +179,11 @@ def _gather(sources, row_series, starts, n_batches, timesteps, horizon, cols, le
                            dropped=int(dropped), drop=drop, horizon=horizon, kind=kind)
 
 
-def _as_series_list(series) -> list[np.ndarray]:
-    if isinstance(series, np.ndarray):
-        if series.ndim == 2:
-            raise ValueError(
-                f"series: got one 2-D array of shape {series.shape}; it is ambiguous. If it holds "
-                f"{series.shape[1]} series of one feature each (one per column), pass list(series.T); if it "
-                f"is one series with {series.shape[1]} features, use split_streams(series, ...).")
-        if series.ndim != 3:
-            raise ValueError(f"series: expected a list of (T, F) arrays or an array (n_series, T, F), got an "
-                             f"array of shape {series.shape}.")
-        series = list(series)
-    if isinstance(series, (str, bytes)) or not isinstance(series, (list, tuple)):
-        raise TypeError(f"series: expected a list of arrays, one per batch row, got {type(series).__name__}.")
-    if len(series) == 0:
-        raise ValueError("series: got an empty list; pass one array per batch row.")
-    out = []
-    for i, s in enumerate(series):
-        try:
-            out.append(as_series(s))
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"series[{i}]: {str(err).removeprefix('series: ')}") from None
-    lengths = [len(s) for s in out]
-    if len(set(lengths)) > 1:
-        raise ValueError(
-            f"series: the series have different lengths {lengths}; one batch row per series needs equal "
-            f"lengths. Fix: cut them to a common period (e.g. data.monthly_prices(..., missing='trim')), "
-            f"or pad and mask them (notebook 04).")
-    features = [s.shape[1] for s in out]
-    if len(set(features)) > 1:
-        raise ValueError(f"series: the series have different numbers of features {features}; every row of a "
-                         f"batch needs the same features.")
-    return out
-
-
 def _check_sizes(*, batch_size, timesteps, horizon, drop) -> None:
     require_int("batch_size", batch_size, 1)
     require_int("timesteps", timesteps, 1)
     require_int("horizon", horizon, 1)
-    if drop not in DROP_CHOICES:
-        raise ValueError(f"drop: expected 'start' (drop the oldest steps) or 'end' (drop the newest), got {drop!r}.")
+    require_choice("drop", drop, DROP_CHOICES, meaning="'start' drops the oldest steps, 'end' the newest")
 
 
 def continuity(index: np.ndarray | StatefulBatches) -> np.ndarray:
@@ -234,7 +199,7 @@ def continuity(index: np.ndarray | StatefulBatches) -> np.ndarray:
 
 
 def check_continuity(index: np.ndarray | StatefulBatches) -> Report:
-    """A :class:`~helpers.checks.Report` saying whether row ``i`` of each batch continues row ``i`` of the previous one."""
+    """A :class:`~helpers.report.Report` saying whether row ``i`` of each batch continues row ``i`` of the previous one."""
     index = _index_of(index)
     jumps = continuity(index)
     if jumps.size == 0:
@@ -492,7 +457,7 @@ def predict_chunks(model: Any, x: np.ndarray | StatefulBatches, *, reset: bool =
         raise ValueError(f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "
                          f"{expected}. Fix: lay the data out with batch_size={expected}, or use "
                          f"inference_twin(model, batch_size={x.shape[1]}).")
-    if reset:
+    if require_flag("reset", reset):
         reset_all(model)
     return np.stack([keras.ops.convert_to_numpy(model(x[k].astype(np.float32), training=False))
                      for k in range(len(x))])
@@ -510,9 +475,8 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
     require_int("batch_size", batch_size, 1)
     if not arrays:
         raise ValueError("arrays: pass at least one array to trim.")
-    if keep not in ("start", "end"):
-        raise ValueError(f"keep: expected 'start' (drop the incomplete last batch) or 'end' (keep the newest "
-                         f"samples), got {keep!r}.")
+    require_choice("keep", keep, DROP_CHOICES,
+                   meaning="'start' drops the incomplete last batch, 'end' keeps the newest samples")
     n = len(arrays[0])
     if any(len(a) != n for a in arrays):
         raise ValueError(f"arrays: first axes differ {[len(a) for a in arrays]}; pass inputs and targets that "

@@ -5,11 +5,14 @@ Introduced in notebook 01; reused by notebook 03 (``tf.data``) and later ones.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from helpers.validate import as_series, check_columns, require_flag, require_int, require_number
 
 
 def count_windows(length: int, timesteps: int, *, horizon: int = 1, stride: int = 1) -> int:
@@ -63,8 +66,13 @@ class Split:
 
     def unscale(self, values: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
         """Back to original units; ``columns`` says which features ``values``' last axis holds."""
-        cols = check_columns(columns, len(self.mean))
-        return np.asarray(values) * self.std[cols] + self.mean[cols]
+        cols = check_columns(columns, len(self.mean), name="columns")
+        values = np.asarray(values)
+        if len(cols) > 1 and (values.ndim == 0 or values.shape[-1] != len(cols)):
+            raise ValueError(f"values: shape {values.shape} does not end in {len(cols)} columns, one per feature of "
+                             f"the split ({cols}), so the scaling would broadcast silently. Fix: pass columns=[...] "
+                             f"naming the features values holds, e.g. columns=[3] for one predicted column.")
+        return values * self.std[cols] + self.mean[cols]
 
 
 def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 0.15,
@@ -75,12 +83,13 @@ def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 
     their mean or spread. Build windows on each part separately so none spans a boundary.
     """
     series = as_series(series)
-    for arg, frac in (("train", train), ("val", val)):
-        if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac < 1:
-            raise ValueError(f"{arg}: expected a fraction between 0 and 1, got {frac!r}.")
+    train = require_number("train", train, minimum=0, maximum=1, strict=True, example="0.7")
+    val = require_number("val", val, minimum=0, maximum=1, strict=True, example="0.15")
+    scale = require_flag("scale", scale)
     if train + val >= 1:
         raise ValueError(f"train + val = {train + val:g} leaves nothing for test; keep it below 1 (e.g. 0.7 + 0.15).")
-    n_train, n_val = int(len(series) * train), int(len(series) * val)
+    # round before flooring: 90 * 0.7 is 62.99999999999999 in floating point, and 63 steps are meant
+    n_train, n_val = (math.floor(round(len(series) * f, 9)) for f in (train, val))
     if min(n_train, n_val, len(series) - n_train - n_val) < 2:
         raise ValueError(f"series: {len(series)} steps give a part with fewer than 2 steps at train={train}, "
                          f"val={val}; use a longer series or other fractions.")
@@ -94,53 +103,3 @@ def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 
     else:
         mean, std = np.zeros_like(mean), np.ones_like(std)
     return Split(*parts, mean=mean, std=std)
-
-
-def as_series(series: np.ndarray) -> np.ndarray:
-    """Check a series and return it as ``(T, F)`` (a 1-D series becomes one feature).
-
-    Shared by the helpers that take a series (windows, plots, stateful): numbers only, 1 or 2
-    axes, no NaN/inf; each problem raises with a message that names ``series``.
-    """
-    if not isinstance(series, np.ndarray):
-        if isinstance(series, (list, tuple, range)):
-            series = np.asarray(series)
-        else:
-            raise TypeError(f"series: expected a NumPy array of shape (T,) or (T, F), got {type(series).__name__}.")
-    if series.ndim == 1:
-        series = series[:, np.newaxis]
-    if series.ndim != 2:
-        raise ValueError(f"series: expected shape (T,) or (T, F), got {series.shape} ({series.ndim} axes). "
-                         f"Windowing makes the batch axis; pass one series, not windows.")
-    if not (np.issubdtype(series.dtype, np.floating) or np.issubdtype(series.dtype, np.integer)):
-        raise TypeError(f"series: expected numbers, got dtype {series.dtype}.")
-    if np.issubdtype(series.dtype, np.floating) and not np.isfinite(series).all():
-        bad = np.argwhere(~np.isfinite(series))[0].tolist()
-        raise ValueError(f"series: contains NaN or infinite values (first at row {bad[0]}, column {bad[1]}); "
-                         f"drop or fill them before windowing, or every window touching them is poisoned.")
-    return series
-
-
-def check_columns(columns: Sequence[int] | None, n_features: int) -> list[int]:
-    """Validate ``target_columns`` against ``n_features``; ``None`` means all columns."""
-    if columns is None:
-        return list(range(n_features))
-    if isinstance(columns, (int, np.integer)) or not all(isinstance(c, (int, np.integer)) for c in columns):
-        raise TypeError(f"target_columns: expected a list of column indices such as [3], got {columns!r}.")
-    out = [int(c) for c in columns]
-    if not out or any(not 0 <= c < n_features for c in out):
-        raise ValueError(f"target_columns: {out} must be a non-empty list of indices in 0..{n_features - 1}.")
-    return out
-
-
-def require_int(arg: str, value, low: int, example: str | None = None) -> None:
-    """Raise unless ``value`` is an int (not a bool) >= ``low``; the message names ``arg`` and the fix.
-
-    The one integer check of the helpers package (windows, stateful, datasets, distribute, plots).
-    """
-    such_as = f" such as {example}" if example else ""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{arg}: expected an int >= {low}{such_as}, got {value!r} ({type(value).__name__}). "
-                        f"Fix: {arg}=int(...).")
-    if value < low:
-        raise ValueError(f"{arg}: expected an int >= {low}{such_as}, got {value}.")

@@ -133,7 +133,7 @@ def test_simulated_load_counts_calls_and_cache_runs_it_once():
     (np.zeros(100), np.zeros(100), ValueError, "x: shape (100,) has 1 axes"),
     (np.full((3, 2, 1), np.nan), np.zeros(3), ValueError, "x: 6 values are NaN or infinite"),
     (np.zeros((3, 2, 1)), np.array([0.0, np.nan, 1.0]), ValueError,
-     "y: 1 targets are NaN or infinite (first at index (1,))"),
+     "y: 1 values are NaN, infinite or too large for float32 (first at index (1,))"),
     (np.zeros((3, 2, 1)), np.zeros((3, 1, 1, 1)), ValueError, "y: shape (3, 1, 1, 1) has 4 axes"),
     (np.zeros((3, 2, 1)), np.zeros((3, 5, 1)), ValueError, "y: sequence targets (3, 5, 1) have 5 steps"),
     (np.zeros((3, 2, 1)), np.float32(1.0), ValueError, "y: shape () has 0 axes"),
@@ -189,7 +189,7 @@ def test_numpy_ints_and_bools_are_fine():
 
 @pytest.mark.parametrize("series,kwargs,err,words", [
     (np.arange(10), {"timesteps": 3}, TypeError, "series: dtype is int64"),
-    (np.array([1.0, np.nan, 3.0, 4.0]), {"timesteps": 2}, ValueError, "series: contains NaN"),
+    (np.array([1.0, np.nan, 3.0, 4.0]), {"timesteps": 2}, ValueError, "series: 1 values are NaN, infinite or too large for float32"),
     (np.zeros((2, 3, 4)), {"timesteps": 2}, ValueError, "series: expected shape (T,) or (T, F)"),
     (np.zeros(10), {"timesteps": 20}, ValueError, "series: 10 steps are too short"),
     (np.zeros(10), {"timesteps": 0}, ValueError, "timesteps: expected an int >= 1"),
@@ -220,7 +220,7 @@ def test_batch_sizes_needs_a_batched_dataset():
     assert datasets.batch_sizes(tf.data.Dataset.range(5).batch(2)) == [2, 2, 1]
 
 
-@pytest.mark.parametrize("delay", [-0.1, 2, "fast", True])
-def test_simulated_load_bad_delay(delay):
-    with pytest.raises(ValueError, match="delay: expected seconds per element"):
+@pytest.mark.parametrize("delay,err", [(-0.1, ValueError), (2, ValueError), ("fast", TypeError), (True, TypeError)])
+def test_simulated_load_bad_delay(delay, err):
+    with pytest.raises(err, match="delay: expected a number such as 0.001 seconds per element"):
         datasets.SimulatedLoad(delay)

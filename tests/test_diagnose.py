@@ -107,8 +107,10 @@ def test_mask_zero_collision_in_ids_and_float_ids():
 def test_bad_arguments():
     with pytest.raises(TypeError, match="model: expected a keras Model"):
         dg.diagnose("model", np.zeros((1, 2, 3)))
-    with pytest.raises(TypeError, match="batch_size: expected a positive int"):
+    with pytest.raises(ValueError, match="batch_size: expected an int >= 1"):
         dg.diagnose(lstm_model(), np.zeros((1, 20, 1)), batch_size=0)
+    with pytest.raises(TypeError, match="batch_size: expected an int >= 1"):
+        dg.diagnose(lstm_model(), np.zeros((1, 20, 1)), batch_size=2.0)
     with pytest.raises(TypeError, match="x: expected a NumPy array"):
         dg.diagnose(lstm_model(), "data")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import padding
+from helpers import padding, validate
 
 matplotlib.use("Agg")
 
@@ -19,9 +19,9 @@ def seqs_of(lengths, features=1, start=1.0):
 # --------------------------------------------------------------------------- check_sequences / pad
 
 def test_check_sequences_accepts_ids_and_features():
-    ids = padding.check_sequences([[1, 2, 3], [4]])
+    ids = validate.as_sequence_list([[1, 2, 3], [4]])
     assert [s.shape for s in ids] == [(3,), (1,)]
-    feats = padding.check_sequences(seqs_of([2, 5], features=3))
+    feats = validate.as_sequence_list(seqs_of([2, 5], features=3))
     assert [s.shape for s in feats] == [(2, 3), (5, 3)]
     assert padding.lengths([[1, 2, 3], [4]]).tolist() == [3, 1]
     assert padding.lengths(np.zeros((4, 7, 2))).tolist() == [7] * 4   # a rectangular array: one row each
@@ -32,18 +32,18 @@ def test_check_sequences_accepts_ids_and_features():
     ([[1, 2], []], ValueError, "sequences[1]: is empty (shape (0,))"),
     ([np.zeros((3, 2)), np.zeros((4, 3))], ValueError, "sequences[1]: has 3 features (shape (4, 3)) but sequences[0] has 2"),
     ([np.zeros((3, 2)), np.zeros(4)], ValueError, "sequences[1]: shape (4,) has 1 axes but sequences[0] has 2"),
-    ([["a", "b"]], TypeError, "sequences[0]: dtype <U1 is not numeric"),
+    ([["a", "b"]], TypeError, "sequences[0]: expected numbers (integers or floats), got dtype <U1"),
     (["some text"], TypeError, "sequences[0]: got the string 'some text'"),
-    ([np.array([True, False])], TypeError, "dtype bool is not numeric"),
+    ([np.array([True, False])], TypeError, "got dtype bool"),
     ([np.zeros((2, 3, 1))], ValueError, "sequences[0]: shape (2, 3, 1) has 3 axes"),
-    ([[1.0, np.nan]], ValueError, "sequences[0]: contains NaN"),
+    ([[1.0, np.nan]], ValueError, "sequences[0]: 1 values are NaN, infinite or too large for float32"),
     ("12345", TypeError, "sequences: expected a list of sequences"),
     (42, TypeError, "sequences: expected a list of sequences (arrays or lists of numbers), got int"),
     ([[[1.0], [1.0, 2.0]]], ValueError, "sequences[0]: cannot become an array"),
 ])
 def test_bad_sequences_are_explained(sequences, err, words):
     with pytest.raises(err, match=re.escape(words)):
-        padding.check_sequences(sequences)
+        validate.as_sequence_list(sequences)
 
 
 def test_pad_keeps_floats_where_pad_sequences_truncates_them():
@@ -69,13 +69,21 @@ def test_pad_matches_keras_for_every_mode():
 
 
 @pytest.mark.parametrize("kwargs,words", [
-    ({"padding": "left"}, "padding: expected 'pre' or 'post', got 'left'"),
+    ({"padding": "left"}, "padding: expected 'pre' or 'post' ('post' at the end, 'pre' at the start), got 'left'"),
     ({"truncating": "end"}, "truncating: expected 'pre' or 'post'"),
-    ({"maxlen": 0}, "maxlen: expected a positive int or None"),
-    ({"maxlen": 2.5}, "maxlen: expected a positive int or None"),
+    ({"maxlen": 0}, "maxlen: expected an int >= 1"),
 ])
 def test_pad_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=re.escape(words)):
+        padding.pad([[1.0, 2.0]], **kwargs)
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"maxlen": 2.5}, "maxlen: expected an int >= 1"),
+    ({"value": "0"}, "value: expected a number such as 0.0"),
+])
+def test_pad_wrong_types(kwargs, words):
+    with pytest.raises(TypeError, match=re.escape(words)):
         padding.pad([[1.0, 2.0]], **kwargs)
 
 
@@ -167,11 +175,11 @@ def test_padding_stats_global_and_per_batch_by_hand():
 
 
 @pytest.mark.parametrize("lengths,kw,err,words", [
-    ([], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
+    ([], {}, ValueError, "lengths: expected a non-empty 1-D list of integer lengths"),
     ([2.5, 3], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
-    ([[1, 2]], {}, TypeError, "lengths: expected a non-empty 1-D"),
+    ([[1, 2]], {}, ValueError, "lengths: expected a non-empty 1-D"),
     ([3, 0], {}, ValueError, "lengths: every length must be >= 1, got 0 at index 1"),
-    ([3, 4], {"batch_size": 0}, ValueError, "batch_size: expected a positive int or None"),
+    ([3, 4], {"batch_size": 0}, ValueError, "batch_size: expected an int >= 1"),
 ])
 def test_padding_stats_bad_input(lengths, kw, err, words):
     with pytest.raises(err, match=re.escape(words)):
@@ -222,7 +230,7 @@ def test_to_dataset_elements_and_targets():
     ([1.0], ValueError, "targets: got 1 targets for 2 sequences"),
     ("ab", TypeError, "targets: expected one target per sequence"),
     ([np.zeros((2, 1)), np.zeros((4, 1))], ValueError, "targets[1]: has 4 steps but sequences[1] has 3"),
-    (np.array(["a", "b"]), TypeError, "targets: dtype <U1 is not numeric"),
+    (np.array(["a", "b"]), TypeError, "targets: expected numbers (integers or floats), got dtype <U1"),
 ])
 def test_to_dataset_bad_targets(targets, err, words):
     with pytest.raises(err, match=re.escape(words)):
@@ -291,7 +299,7 @@ def test_bucket_dataset_declares_the_true_number_of_batches(lengths, boundaries,
     ({"boundaries": [20], "batch_sizes": [2, 0]}, ValueError, "batch_sizes: expected ints >= 1, got 0"),
     ({"boundaries": [], "batch_sizes": [2]}, ValueError, "boundaries: got an empty list"),
     ({"boundaries": [2.5], "batch_sizes": [2, 2]}, TypeError, "boundaries: expected ints, got 2.5"),
-    ({"boundaries": 20, "batch_sizes": [2, 2]}, TypeError, "boundaries: expected a list of ints, got 20"),
+    ({"boundaries": 20, "batch_sizes": [2, 2]}, TypeError, "boundaries: expected a list of ints such as [20, 22], got 20"),
     ({"boundaries": [3], "batch_sizes": [2, 2], "pad_to_bucket_boundary": True}, ValueError,
      "the longest sequence has 4 steps. Fix: add a boundary above 4"),
 ])

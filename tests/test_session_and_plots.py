@@ -43,7 +43,7 @@ def test_start_rejects_bad_seed():
     from helpers import session
     with pytest.raises(TypeError, match="seed: expected an int"):
         session.start("42")
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="seed: expected an int >= 0"):
         session.start(-1)
 
 
@@ -61,11 +61,11 @@ def test_plot_batch_on_series_draws_series_and_batch():
 
 
 @pytest.mark.parametrize("kwargs,words", [
-    ({"batch_size": 0}, "batch_size: expected a positive int"),
-    ({"start": -1}, "start: expected a non-negative int"),
+    ({"batch_size": 0}, "batch_size: expected an int >= 1"),
+    ({"start": -1}, "start: expected an int >= 0"),
     ({"batch_size": 30}, "gives only"),
     ({"feature_names": ("a",)}, "feature_names: got 1 names for 2 features"),
-    ({"feature": 2}, "feature: expected a column index in 0..1"),
+    ({"feature": 2}, "feature: expected an int from 0 to 1"),
 ])
 def test_plot_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=words):

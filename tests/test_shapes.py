@@ -58,8 +58,10 @@ def test_bad_input_is_explained(x, kw, err, words):
 
 
 def test_bad_expectations_rejected():
-    with pytest.raises(TypeError, match="features: expected a positive int"):
+    with pytest.raises(ValueError, match="features: expected an int >= 1"):
         shapes.check_lstm_input(np.zeros((1, 2, 3)), features=0)
+    with pytest.raises(TypeError, match="features: expected an int >= 1"):
+        shapes.check_lstm_input(np.zeros((1, 2, 3)), features=2.0)
     with pytest.raises(TypeError, match="timesteps"):
         shapes.check_lstm_input(np.zeros((1, 2, 3)), timesteps=True)
 

@@ -67,7 +67,7 @@ def test_split_streams_bad_arguments(kwargs, err, words):
 
 
 @pytest.mark.parametrize("series,err,words", [
-    (np.array([1.0, np.nan, 3.0] * 10), ValueError, "series: contains NaN"),
+    (np.array([1.0, np.nan, 3.0] * 10), ValueError, "series: 10 values are NaN, infinite or too large for float32"),
     (np.zeros((4, 10, 1)), ValueError, "series: expected shape (T,) or (T, F)"),
     ("abc", TypeError, "series: expected a NumPy array"),
 ])
@@ -99,13 +99,13 @@ def test_stack_series_accepts_a_3d_array_and_drops_oldest():
     (np.zeros((30, 4)), {}, ValueError, "series: got one 2-D array of shape (30, 4); it is ambiguous"),
     (np.zeros((30, 4)), {}, ValueError, "list(series.T)"),
     ([np.zeros(30), np.zeros(29)], {}, ValueError, "different lengths [30, 29]"),
-    ([np.zeros((30, 1)), np.zeros((30, 2))], {}, ValueError, "different numbers of features [1, 2]"),
-    ([np.zeros(30), np.r_[np.zeros(29), np.nan]], {}, ValueError, "series[1]: contains NaN"),
+    ([np.zeros((30, 1)), np.zeros((30, 2))], {}, ValueError, "series[1]: has 2 features (shape (30, 2)) but series[0] has 1"),
+    ([np.zeros(30), np.r_[np.zeros(29), np.nan]], {}, ValueError, "series[1]: 1 values are NaN, infinite or too large for float32"),
     ([np.zeros(30)] * 3, {"batch_size": 4}, ValueError, "batch_size: 4 rows cannot be filled by 3 series"),
     ([np.zeros(30)] * 3, {"batch_size": 4}, ValueError, "split_streams()"),
     ([np.zeros(4)] * 3, {}, ValueError, "series: 4 steps are too short"),
     ([], {}, ValueError, "series: got an empty list"),
-    ("abc", {}, TypeError, "series: expected a list of arrays"),
+    ("abc", {}, TypeError, "series: expected a list of sequences"),
     (np.zeros(30), {}, ValueError, "series: expected a list of (T, F) arrays"),
 ])
 def test_stack_series_bad_input(series, kwargs, err, words):

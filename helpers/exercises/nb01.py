@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from helpers import data, windows
-from helpers.checks import Report, check_shape, check_value, pending
+from helpers.exercises.checks import check_shape, check_value, exercise
+from helpers.report import Report
 
 
 def check_window_count(answer, *, length: int, timesteps: int, horizon: int) -> Report:
@@ -22,16 +23,14 @@ def weekly_windows() -> np.ndarray:
     return windows.make_windows(stock.values[:, [0, 3]], timesteps=5, stride=5)[0]
 
 
-def check_weekly_windows(answer) -> Report:
+@exercise("Exercise 2 (weekly windows)")
+def check_weekly_windows(answer, *, label: str) -> Report:
     """Exercise 2: 5 trading days of (open, close) as input, 1,047 days, stride 5, horizon 1.
 
     The values are compared, not only the shape, and the classic wrong answers get a reason:
     an array of zeros (or any placeholder) of the right shape, the wrong two columns, windows
     or windows of other days.
     """
-    label = "Exercise 2 (weekly windows)"
-    if answer is Ellipsis:
-        return pending(label)
     expected = weekly_windows()
     hint = "Use windows.make_windows(series, timesteps=5, stride=5) on the two columns open (0) and close (3)."
     if isinstance(answer, tuple) and all(isinstance(n, (int, np.integer)) for n in answer):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from helpers import stateful
-from helpers.checks import Report, check_shape, check_value, pending
+from helpers.exercises.checks import check_shape, check_value, exercise
+from helpers.report import Report
 
 #: Exercise 2's data: 100 consecutive sequences of 20 steps cut from one series of 2,000 steps;
 #: every value is its own step number, so a layout can be checked for continuity.
@@ -25,11 +26,9 @@ def check_row_steps(answer) -> Report:
                             "always reads stream 1, and batch 2 is its third chunk of 4.")
 
 
-def check_stream_layout(answer) -> Report:
+@exercise("Exercise 2 (continuous layout)")
+def check_stream_layout(answer, *, label: str) -> Report:
     """Exercise 2: ``SEQUENCES`` re-ordered as ``(10 batches, 10 rows, 20, 1)`` that continue row by row."""
-    label = "Exercise 2 (continuous layout)"
-    if answer is Ellipsis:
-        return pending(label)
     shape_report = check_shape(label, answer, (10, 10, 20, 1),
                                names=("n_batches", "batch", "timesteps", "features"),
                                hint="Reshape to (rows, batches, 20, 1) first, then swap the first two axes.")

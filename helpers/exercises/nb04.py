@@ -5,18 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from helpers import padding
-from helpers.checks import Report, check_array, pending
+from helpers.exercises.checks import check_array, exercise
+from helpers.report import Report
 
 EX1_SEQUENCES = ([0.5, 1.5, 2.5], [3.5], [4.5, 5.5])
 EX2_LENGTHS = (3, 9, 4, 8, 2, 2)
 EX2_BATCH = 2
 
 
-def check_padded_floats(answer) -> Report:
+@exercise("Exercise 1 (pad floats)")
+def check_padded_floats(answer, *, label: str) -> Report:
     """Exercise 1: ``EX1_SEQUENCES`` padded at the end to 2 steps, keeping each sequence's last values."""
-    label = "Exercise 1 (pad floats)"
-    if answer is Ellipsis:
-        return pending(label)
     expected = np.array([[1.5, 2.5], [3.5, 0.0], [4.5, 5.5]], dtype=np.float32)
     arr = np.asarray(answer)
     if arr.shape == expected.shape and not np.issubdtype(arr.dtype, np.floating):
@@ -28,11 +27,9 @@ def check_padded_floats(answer) -> Report:
                             "adds zeros at the end.")
 
 
-def check_padding_fraction(answer) -> Report:
+@exercise("Exercise 2 (padding fraction)")
+def check_padding_fraction(answer, *, label: str) -> Report:
     """Exercise 2: padding fraction of ``EX2_LENGTHS`` in consecutive batches of ``EX2_BATCH``."""
-    label = "Exercise 2 (padding fraction)"
-    if answer is Ellipsis:
-        return pending(label)
     stats = padding.padding_stats(list(EX2_LENGTHS), batch_size=EX2_BATCH)
     try:
         value = float(answer)
@@ -55,11 +52,9 @@ def check_padding_fraction(answer) -> Report:
     return Report(False, f"{label}: {value:.4g} is not right yet.", tuple(hints))
 
 
-def check_zero_padding_boundaries(answer, lengths) -> Report:
+@exercise("Exercise 3 (bucket boundaries)")
+def check_zero_padding_boundaries(answer, lengths, *, label: str) -> Report:
     """Exercise 3: bucket boundaries that make bucketing of these ``lengths`` add no padding at all."""
-    label = "Exercise 3 (bucket boundaries)"
-    if answer is Ellipsis:
-        return pending(label)
     n = np.asarray(lengths)
     try:
         bounds, _ = padding.check_buckets(answer, [1] * (len(list(answer)) + 1))

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from helpers.checks import Report, pending
 from helpers.diagnose import diagnose
+from helpers.exercises.checks import exercise
+from helpers.report import Report, pending
 
 QUIZ = {1: "b", 2: "a", 3: "c", 4: "a", 5: "b"}
 EXPLANATIONS = {
@@ -20,7 +21,8 @@ EXPLANATIONS = {
 }
 
 
-def check_fixed_batch(answer: Any, model, broken: Any = None) -> Report:
+@exercise("Exercise 1 (fix the batch)")
+def check_fixed_batch(answer: Any, model, broken: Any = None, *, label: str) -> Report:
     """Exercise 1: the repaired batch must pass ``diagnose`` and hold the same numbers in the right place.
 
     With ``broken`` (the batch the learner was given) the values are compared too: a ``reshape``
@@ -28,9 +30,6 @@ def check_fixed_batch(answer: Any, model, broken: Any = None) -> Report:
     swapping the axes, so every step mixes values of different features. That is rejected with
     its reason.
     """
-    label = "Exercise 1 (fix the batch)"
-    if answer is Ellipsis:
-        return pending(label)
     found = diagnose(model, answer)
     if not found.ok:
         return Report(False, f"{label}: diagnose still finds {found.codes}.", tuple(f.message for f in found.findings))

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from helpers import distribute
-from helpers.checks import Report, check_value, pending
+from helpers.exercises.checks import check_value, exercise
+from helpers.report import Report
 
 #: Exercise 1: the training windows of notebook 06, the global batch and the number of replicas
 #: (66, a multiple of 3: Keras' fit needs an evenly split first batch, see section 5).
@@ -24,11 +25,9 @@ def _pair(label: str, answer: Any, what: str) -> Report | None:
     return None
 
 
-def check_split(answer: Any) -> Report:
+@exercise("Exercise 1 (per-replica batch sizes)")
+def check_split(answer: Any, *, label: str) -> Report:
     """Exercise 1: the per-replica sizes of a full step and of the last step (712 windows, 66, 3 replicas)."""
-    label = "Exercise 1 (per-replica batch sizes)"
-    if answer is Ellipsis:
-        return pending(label)
     wrong = _pair(label, answer, "(sizes of a full step, sizes of the last step)")
     if wrong is not None:
         return wrong
@@ -53,11 +52,9 @@ def check_split(answer: Any) -> Report:
     return check_value(label, (full, last), expected, hint=hint)
 
 
-def check_scaled_setup(answer: Any) -> Report:
+@exercise("Exercise 2 (global batch and learning rate)")
+def check_scaled_setup(answer: Any, *, label: str) -> Report:
     """Exercise 2: (global batch, learning rate) for 8 GPUs at 32 per GPU, from batch 32 and lr 0.01."""
-    label = "Exercise 2 (global batch and learning rate)"
-    if answer is Ellipsis:
-        return pending(label)
     wrong = _pair(label, answer, "(global batch, learning rate)")
     if wrong is not None:
         return wrong
@@ -83,11 +80,9 @@ def check_scaled_setup(answer: Any) -> Report:
     return Report(True, f"{label}: correct ({batch}, {lr!r}).")
 
 
-def check_stateful_batches(answer: Any) -> Report:
+@exercise("Exercise 3 (stateful batch sizes)")
+def check_stateful_batches(answer: Any, *, label: str) -> Report:
     """Exercise 3: (batch in keras.Input(batch_shape=...), batch of the dataset) for 16 streams on 2 replicas."""
-    label = "Exercise 3 (stateful batch sizes)"
-    if answer is Ellipsis:
-        return pending(label)
     wrong = _pair(label, answer, "(batch in keras.Input(batch_shape=...), batch of the dataset)")
     if wrong is not None:
         return wrong

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from helpers.checks import Report, check_value, pending
+from helpers.exercises.checks import check_value, exercise
+from helpers.report import Report
 
 #: Exercise 1: the ways of running a stateful model that notebook 07 measured.
 CALLS = ("model(x)", "predict", "predict_on_batch", "evaluate", "train_on_batch", "fit")
@@ -31,11 +32,9 @@ def data_parallel_trains(n_samples: int, batch_size: int, devices: int = DEVICES
     last = n_samples % batch_size
     return batch_size % devices == 0 and last % devices == 0
 
-def check_jax_calls(answer: Any) -> Report:
+@exercise("Exercise 1 (stateful calls on JAX)")
+def check_jax_calls(answer: Any, *, label: str) -> Report:
     """Exercise 1: which calls carry a stateful LSTM's state on the JAX backend?"""
-    label = "Exercise 1 (stateful calls on JAX)"
-    if answer is Ellipsis:
-        return pending(label)
     if isinstance(answer, str):
         answer = {answer}
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(isinstance(a, str) for a in answer):
@@ -65,11 +64,9 @@ def _pair(item: Any) -> tuple[int, int] | None:
     return None
 
 
-def check_batch_sizes(answer: Any) -> Report:
+@exercise("Exercise 2 (samples and batch sizes on two devices)")
+def check_batch_sizes(answer: Any, *, label: str) -> Report:
     """Exercise 2: which (samples, batch size) pairs let fit run under DataParallel on 2 devices?"""
-    label = "Exercise 2 (samples and batch sizes on two devices)"
-    if answer is Ellipsis:
-        return pending(label)
     if _pair(answer) is not None:                                            # a single pair
         answer = {tuple(answer)}
     pairs = [_pair(a) for a in answer] if isinstance(answer, (set, frozenset, list, tuple)) else [None]
@@ -103,11 +100,9 @@ def check_batch_sizes(answer: Any) -> Report:
         hint = "Check each batch size and the size of the last batch it leaves."
     return check_value(label, sorted(chosen), sorted(expected), hint=hint)
 
-def check_carried_state(answer: Any) -> Report:
+@exercise("Exercise 3 (explicit state passing)")
+def check_carried_state(answer: Any, *, label: str) -> Report:
     """Exercise 3: ``(chunked, whole)`` outputs from explicit state passing; they must be equal."""
-    label = "Exercise 3 (explicit state passing)"
-    if answer is Ellipsis:
-        return pending(label)
     if isinstance(answer, dict):
         answer = (answer.get("chunked"), answer.get("whole"))
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:

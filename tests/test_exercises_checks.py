@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers import checks
+from helpers.exercises import checks
 
 
 def test_pending_answer_is_not_an_error():
@@ -38,12 +38,6 @@ def test_array_reports_first_difference():
     assert checks.check_array("Ex", [1, 2, 3], np.array([1.0, 2.0, 3.0])).ok
 
 
-def test_report_displays_as_text_in_ipython():
-    from IPython.lib.pretty import pretty
-    r = checks.Report(True, "fine", ("detail",))
-    assert pretty(r) == str(r) == "✅ fine\n   detail"
-
-
 def test_as_solution_hides_the_answer_and_refuses_a_wrong_solution():
     right = checks.check_value("Exercise 1 (windows)", 1013, 1013)
     shown = str(right.as_solution())
@@ -51,3 +45,13 @@ def test_as_solution_hides_the_answer_and_refuses_a_wrong_solution():
     wrong = checks.check_value("Exercise 1 (windows)", 1014, 1013)
     with pytest.raises(AssertionError, match="the solution fails its own check"):
         wrong.as_solution()
+
+
+def test_exercise_decorator_answers_pending_and_passes_the_label():
+    @checks.exercise("Exercise 7 (demo)")
+    def check_demo(answer, extra, *, label):
+        return checks.check_value(label, answer + extra, 5)
+
+    assert check_demo(..., 1).pending and "Exercise 7 (demo): not answered yet." in str(check_demo(..., 1))
+    assert check_demo(4, 1).ok and check_demo(4, 1).title.startswith("Exercise 7 (demo): correct")
+    assert not check_demo(3, 1).ok

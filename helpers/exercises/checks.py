@@ -1,64 +1,46 @@
 """Self-checks for exercises: compare a learner's answer and explain, in words, what is off.
 
-Introduced in notebook 01. An exercise stub assigns ``...`` (Ellipsis) to the answer; the
-check then says "not answered yet" instead of failing, so stored outputs stay deterministic.
-Every check returns a :class:`Report`, which displays as its message in a notebook.
+Introduced in notebook 01; used by every ``helpers/exercises/nbNN.py``. An exercise stub assigns
+``...`` (Ellipsis) to the answer; the check then says "not answered yet" instead of failing, so
+stored outputs stay deterministic. Every check returns a :class:`~helpers.report.Report`, which
+displays as its message in a notebook. A notebook's check is a function decorated with
+:func:`exercise`, which answers ``...`` for it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Report:
-    """The result of a check: ``ok`` plus readable lines. Displays as its text in Jupyter."""
-
-    ok: bool
-    title: str
-    lines: tuple[str, ...] = field(default=())
-    pending: bool = False       # an exercise not answered yet: neither right nor wrong
-
-    def __str__(self) -> str:
-        mark = "⏳" if self.pending else "✅" if self.ok else "❌"
-        return "\n".join([f"{mark} {self.title}", *[f"   {line}" for line in self.lines]])
-
-    __repr__ = __str__
-
-    def _repr_pretty_(self, p, cycle):  # IPython display
-        p.text(str(self))
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    def as_solution(self) -> "Report":
-        """The report a *solution* cell shows: that it passes, never the answer itself.
-
-        Run All executes solution cells too, and JupyterLab then shows their output, so a solution
-        must not print its answer ("correct (1013)"). A solution that fails its own check is a bug
-        in the course, so it raises.
-
-        >>> check_value("Exercise 1 (windows)", 1013, 1013).as_solution()
-        ✅ Exercise 1 (windows): the solution passes its check (open the cell to read it).
-        """
-        label = self.title.partition(":")[0]
-        if not self.ok:
-            raise AssertionError(f"{label}: the solution fails its own check: {self.title}")
-        return Report(True, f"{label}: the solution passes its check (open the cell to read it).")
-
-
-def pending(label: str) -> Report:
-    """The report for an exercise whose answer is still ``...``."""
-    return Report(False, f"{label}: not answered yet.",
-                  ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",),
-                  pending=True)
+from helpers.report import Report, pending
 
 
 def _is_pending(answer: Any) -> bool:
     return answer is Ellipsis
+
+
+def exercise(label: str) -> Callable[[Callable[..., Report]], Callable[..., Report]]:
+    """Turn ``check(answer, ..., *, label)`` into the learner's ``check(answer, ...)``; ``...`` gets :func:`pending`.
+
+    The label is written once, here, and handed to the check (keyword ``label``) for its messages.
+
+    >>> @exercise("Exercise 9 (demo)")
+    ... def check_demo(answer, *, label):
+    ...     return check_value(label, answer, 3)
+    >>> print(check_demo(...).title, "|", check_demo(3).title)
+    Exercise 9 (demo): not answered yet. | Exercise 9 (demo): correct (3).
+    """
+    def wrap(check: Callable[..., Report]) -> Callable[..., Report]:
+        @functools.wraps(check)
+        def checked(answer: Any, *args: Any, **kwargs: Any) -> Report:
+            if _is_pending(answer):
+                return pending(label)
+            return check(answer, *args, label=label, **kwargs)
+        return checked
+    return wrap
 
 
 def check_value(label: str, answer: Any, expected: Any, *, hint: str = "") -> Report:
