@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from helpers import models
+from helpers.padding import step_mask
 from helpers.report import ERROR, WARNING, Finding
 from helpers.validate import require_int
 
@@ -71,7 +73,9 @@ def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> 
                              f"(keras.utils.pad_sequences(..., dtype='float32', padding='post')) and mask the padding.")
         return Diagnosis(expected, ("list",) + tuple(shape), tuple(findings))
 
-    embedding = _first_layer_named(model, "Embedding")
+    layers = models.walk_layers(model, halves=False)            # the one walk over the model
+    embedding, masking = _first_named(layers, "Embedding"), _first_named(layers, "Masking")
+    stateful = [layer for layer in [model, *layers] if models.is_stateful(layer)]
     _check_rank_and_axes(expected, shape, add)
     _check_dtype_and_values(x, embedding, add)
     if y is not None:
@@ -82,8 +86,8 @@ def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> 
         elif np.issubdtype(y_arr.dtype, np.floating) and not np.isfinite(y_arr).all():
             add(ERROR, "targets-nonfinite", f"y has {int((~np.isfinite(y_arr)).sum())} NaN/inf values; the loss "
                                             f"becomes NaN. Drop those samples.")
-    _check_stateful(model, expected, shape, batch_size, add)
-    _check_mask_collisions(model, x, embedding, add)
+    _check_stateful(stateful, expected, shape, batch_size, add)
+    _check_mask_collisions(x, masking, embedding, add)
     return Diagnosis(expected, shape, tuple(findings))
 
 
@@ -198,20 +202,11 @@ def _check_dtype_and_values(x, embedding, add):
                                 f"one NaN makes the loss NaN. Fill or drop them before windowing.")
 
 
-def _walk(layer):
-    for sub in getattr(layer, "layers", []) or []:
-        yield sub
-        yield from _walk(sub)
-    for attr in ("forward_layer", "backward_layer", "layer"):
-        inner = getattr(layer, attr, None)
-        if inner is not None and inner is not layer and hasattr(inner, "weights"):
-            yield inner
+def _first_named(layers, cls_name):
+    return next((layer for layer in layers if type(layer).__name__ == cls_name), None)
 
 
-def _check_stateful(model, expected, shape, batch_size, add):
-    from helpers.stateful import stateful_layers   # Bidirectional counted once, nested models searched
-
-    stateful = stateful_layers(model)
+def _check_stateful(stateful, expected, shape, batch_size, add):
     if not stateful:
         return
     names = ", ".join(sorted({layer.name for layer in stateful}))
@@ -231,7 +226,7 @@ def _check_stateful(model, expected, shape, batch_size, add):
     left = n % fixed
     fix = (f"Trim to {n - left} samples or use drop_remainder=True." if n >= fixed else
            f"There is not even one full batch: give it {fixed} samples (one per state row), or, for fewer "
-           f"series, build a twin with stateful.inference_twin(model, batch_size={n}).")
+           f"series, build a twin with models.inference_twin(model, batch_size={n}).")
     if left == 1:
         add(ERROR, "stateful-remainder",
             f"{n} samples is not a multiple of the batch size {fixed}: the last batch has 1 sample, which Keras "
@@ -243,19 +238,9 @@ def _check_stateful(model, expected, shape, batch_size, add):
             f"evaluate() and predict() fail with 'Incompatible shapes'. {fix}")
 
 
-def _first_layer_named(model, cls_name):
-    for layer in _walk(model):
-        if type(layer).__name__ == cls_name:
-            return layer
-    return None
-
-
-def _check_mask_collisions(model, x, embedding, add):
+def _check_mask_collisions(x, masking, embedding, add):
     if x.ndim < 2 or x.dtype.kind not in "iuf":
         return
-    from helpers.padding import step_mask   # Keras's rule: a step is masked when every feature equals the value
-
-    masking = _first_layer_named(model, "Masking")
     if masking is not None and x.ndim == 3:
         value = masking.mask_value
     elif embedding is not None and getattr(embedding, "mask_zero", False) and x.ndim == 2:

@@ -112,34 +112,3 @@ def _shape_of(x: Any) -> tuple:
     if shape is None:
         raise TypeError(f"x: expected an array, a tensor or a shape tuple, got {type(x).__name__}.")
     return tuple(None if s is None else int(s) for s in shape)
-
-
-def layer_shapes(model) -> str:
-    """A plain table of each layer's output shape with named axes and its parameter count.
-
-    Unlike ``model.summary()`` its width does not depend on the terminal, so it prints the same
-    everywhere. ``print(layer_shapes(model))``::
-
-        layer        output shape                           params
-        lstm         (batch=None, features=16)                1152
-    """
-    if not hasattr(model, "layers") or not hasattr(model, "inputs"):
-        raise TypeError(f"model: expected a built keras Model (e.g. keras.Sequential([keras.Input(...), ...])), "
-                        f"got {type(model).__name__}.")
-    if not model.inputs:
-        raise ValueError("model: it has no known input shape yet; start it with keras.Input(shape=(timesteps, "
-                         "features)) so every layer's output shape is known.")
-    rows = [("input", describe(tuple(model.inputs[0].shape), _names(len(model.inputs[0].shape))), "")]
-    for layer in model.layers:
-        shape = tuple(layer.output.shape)
-        rows.append((layer.name, describe(shape, _names(len(shape))), f"{layer.count_params():,}"))
-    width = max(len(r[0]) for r in rows) + 2
-    lines = [f"{'layer':<{width}}{'output shape':<44}{'params':>8}"]
-    lines += [f"{n:<{width}}{s:<44}{p:>8}" for n, s, p in rows]
-    lines.append(f"{'total':<{width}}{'':<44}{model.count_params():>8,}")
-    return "\n".join(lines)
-
-
-def _names(ndim: int) -> tuple[str, ...]:
-    return {2: ("batch", "features"), 3: ("batch", "timesteps", "features")}.get(
-        ndim, tuple(f"axis{i}" for i in range(ndim)))

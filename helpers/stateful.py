@@ -9,26 +9,23 @@ layout and checks it:
 - :func:`stack_series`: several series of equal length, one per batch row
   ("the number of stocks is the batch size").
 - :func:`continuity` / :func:`check_continuity`: does each row continue where it stopped?
-- :func:`reset_all` and :class:`ResetStates`: Keras 3 models have no ``reset_states()``.
-- :class:`StateLog`: measure the state at each epoch boundary of ``fit``.
-- :func:`inference_twin`: the same model with another batch size (or stateless), same weights.
-- :func:`predict_chunks`, :func:`trim_to_multiple`, :func:`plot_layout`.
+- :func:`trim_to_multiple`: whole batches only, for a stateful model's fixed batch size.
+- :func:`plot_layout`: the picture of a layout.
 
-Import it after ``helpers.session.start()``: it imports Keras.
+The model side (reset, state, callbacks, inference twin, feeding the batches in order) lives in
+:mod:`helpers.models`. This module is NumPy only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import keras
 import numpy as np
 
 from helpers.report import Report
 from helpers.shapes import describe
-from helpers.validate import as_sequence_list, as_series, check_columns, require_choice, require_flag, require_int
+from helpers.validate import as_sequence_list, as_series, check_columns, require_choice, require_int
 
 DROP_CHOICES = ("start", "end")
 
@@ -233,234 +230,6 @@ def _index_of(index) -> np.ndarray:
                          f"{index.ravel()[:3].tolist()}. Build the batches from np.arange(...) (or use "
                          f"StatefulBatches.index), not from the real data.")
     return index
-
-
-# ----------------------------------------------------------------------------------------------
-# State: find, reset, measure
-# ----------------------------------------------------------------------------------------------
-
-def stateful_layers(model: Any) -> list:
-    """Every stateful recurrent layer in ``model``: nested models and wrappers searched, Bidirectional as one."""
-    if not isinstance(model, keras.layers.Layer):
-        raise TypeError(f"model: expected a Keras model or layer, got {type(model).__name__}.")
-    found = []
-
-    def walk(layer):
-        if isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
-            if layer.stateful:
-                found.append(layer)
-            return
-        for sub in getattr(layer, "layers", None) or ():
-            walk(sub)
-        inner = getattr(layer, "layer", None)
-        if isinstance(inner, keras.layers.Layer):
-            walk(inner)
-
-    walk(model)
-    return found
-
-
-def reset_all(model: Any) -> list[str]:
-    """Zero the state of every stateful layer (the Keras 2 ``model.reset_states()``); returns their names.
-
-    Keras 3 models have no ``reset_states()``; each stateful layer has ``reset_state()``.
-    Nested models and Bidirectional layers are included.
-    """
-    layers = stateful_layers(model)
-    if not layers:
-        raise ValueError(
-            f"model: {getattr(model, 'name', model)!r} has no stateful layer (no RNN/LSTM/GRU/Bidirectional "
-            f"with stateful=True), so there is no state to reset. A stateless model already starts every "
-            f"batch from zeros; drop the reset, or build the layer with stateful=True and "
-            f"keras.Input(batch_shape=(B, T, F)).")
-    for layer in layers:
-        layer.reset_state()
-    return [layer.name for layer in layers]
-
-
-def states(model: Any) -> dict[str, list[np.ndarray]]:
-    """The current state arrays of each stateful layer, by layer name (``[]`` before the first call)."""
-    out = {}
-    for layer in stateful_layers(model):
-        values = layer.states or ()
-        out[layer.name] = [np.array(v.numpy()) for v in values]
-    return out
-
-
-def state_size(model: Any) -> float:
-    """The largest absolute value in any state of the model: 0.0 right after a reset."""
-    values = [np.abs(v).max() for vs in states(model).values() for v in vs]
-    return float(max(values)) if values else 0.0
-
-
-class ResetStates(keras.callbacks.Callback):
-    """Reset every stateful layer at the start of each epoch (and, optionally, every ``every_batches`` batches).
-
-    ``fit`` never resets a stateful model by itself (measured in notebook 02). Use
-    ``every_batches=n_batches`` when each sequence spans ``n_batches`` batches and several
-    sequences follow each other in one epoch.
-    """
-
-    def __init__(self, every_batches: int | None = None):
-        super().__init__()
-        if every_batches is not None:
-            require_int("every_batches", every_batches, 1)
-        self.every_batches = every_batches
-        self.resets = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        reset_all(self.model)
-        self.resets += 1
-
-    def on_train_batch_begin(self, batch, logs=None):
-        if self.every_batches and batch > 0 and batch % self.every_batches == 0:
-            reset_all(self.model)
-            self.resets += 1
-
-
-class ResetForValidation(keras.callbacks.Callback):
-    """Validate from a zero state, then give training its state back.
-
-    ``fit(..., validation_data=...)`` runs validation from wherever training left the state
-    (measured in notebook 02). This callback saves every stateful layer's state when validation
-    begins, resets it, and restores the saved state when validation ends, so the validation loss
-    does not depend on the training data and training continues exactly where it stopped.
-    ``.found`` records :func:`state_size` at each validation start, before the reset.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[float] = []
-        self._saved: list[tuple[Any, list[np.ndarray]]] = []
-
-    def on_test_begin(self, logs=None):
-        self.found.append(state_size(self.model))
-        self._saved = [(layer, [v.numpy() for v in (layer.states or ())]) for layer in _state_holders(self.model)]
-        reset_all(self.model)
-
-    def on_test_end(self, logs=None):
-        for layer, values in self._saved:
-            for variable, value in zip(layer.states, values):
-                variable.assign(value)
-        self._saved = []
-
-
-def _state_holders(model: Any) -> list:
-    """The layers whose ``.states`` hold state: each stateful RNN, both halves of a Bidirectional."""
-    holders = []
-    for layer in stateful_layers(model):
-        if isinstance(layer, keras.layers.Bidirectional):
-            holders += [layer.forward_layer, layer.backward_layer]
-        else:
-            holders.append(layer)
-    return holders
-
-
-class StateLog(keras.callbacks.Callback):
-    """Record :func:`state_size` when each epoch begins and ends (``.at_begin``, ``.at_end``)."""
-
-    def __init__(self):
-        super().__init__()
-        self.at_begin: list[float] = []
-        self.at_end: list[float] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.at_begin.append(state_size(self.model))
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.at_end.append(state_size(self.model))
-
-
-# ----------------------------------------------------------------------------------------------
-# Another batch size: the inference twin
-# ----------------------------------------------------------------------------------------------
-
-def inference_twin(model: Any, batch_size: int | None = 1, *, timesteps: int | None = None,
-                   stateless: bool = False) -> keras.Model:
-    """The same architecture with another batch size (and any length), holding a copy of the weights.
-
-    A stateful model accepts only its own batch size. To forecast one series step by step,
-    build ``inference_twin(model, batch_size=1)`` (input ``(1, None, F)``) and feed it. With
-    ``stateless=True`` every recurrent layer is rebuilt with ``stateful=False`` (then
-    ``batch_size=None`` is allowed): the reference to compare a stateful model against.
-    The twin's state starts at zero; weights are copied, states are not.
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model: expected a Keras model (Sequential or functional), got {type(model).__name__}.")
-    if batch_size is None:
-        if not stateless:
-            raise ValueError("batch_size: None is only possible with stateless=True; a stateful layer needs a "
-                             "fixed batch size. Fix: pass batch_size=1 (one series at a time) or stateless=True.")
-    else:
-        require_int("batch_size", batch_size, 1)
-    if timesteps is not None:
-        require_int("timesteps", timesteps, 1)
-    if not model.built or not model.weights:
-        raise ValueError(f"model: {model.name!r} has no weights yet; build it with keras.Input(batch_shape=...) "
-                         f"first, then make the twin.")
-    config = model.get_config()
-    found_input = _patch_config(config, batch_size, timesteps, stateless)
-    if not found_input:
-        raise ValueError(f"model: {model.name!r} has no keras.Input in its config, so its batch size cannot be "
-                         f"changed. Fix: start the model with keras.Input(batch_shape=(B, T, F)).")
-    twin = model.__class__.from_config(config)
-    twin.set_weights(model.get_weights())
-    return twin
-
-
-def _patch_config(node, batch_size, timesteps, stateless) -> bool:
-    found = False
-    if isinstance(node, dict):
-        node.pop("build_config", None)
-        node.pop("build_input_shape", None)
-        conf = node.get("config")
-        if node.get("class_name") == "InputLayer" and isinstance(conf, dict) and conf.get("batch_shape"):
-            shape = list(conf["batch_shape"])
-            shape[0] = batch_size
-            if len(shape) == 3:
-                shape[1] = timesteps
-            conf["batch_shape"] = tuple(shape)
-            found = True
-        if stateless and isinstance(conf, dict) and "stateful" in conf:
-            conf["stateful"] = False
-        for value in node.values():
-            found = _patch_config(value, batch_size, timesteps, stateless) or found
-    elif isinstance(node, list):
-        for value in node:
-            found = _patch_config(value, batch_size, timesteps, stateless) or found
-    return found
-
-
-def model_batch_size(model: Any) -> int | None:
-    """The static batch size a model was built with (``None`` if any size is accepted)."""
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model: expected a Keras model, got {type(model).__name__}.")
-    shapes = [tuple(t.shape) for t in model.inputs]
-    return shapes[0][0] if shapes else None
-
-
-def predict_chunks(model: Any, x: np.ndarray | StatefulBatches, *, reset: bool = True) -> np.ndarray:
-    """Feed batches ``x[0], x[1], ...`` to a stateful model in order; return every output, stacked.
-
-    ``x`` has shape ``(n_batches, B, timesteps, F)`` (or is a :class:`StatefulBatches`). The
-    state is reset first (``reset=True``) and then carried from batch to batch, as in training.
-    Returns ``(n_batches, B, ...)``: the model's output for each batch.
-    """
-    if isinstance(x, StatefulBatches):
-        x = x.x
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"x: expected batches of shape (n_batches, batch, timesteps, features), got {x.shape}. "
-                         f"Build them with split_streams() or stack_series().")
-    expected = model_batch_size(model)
-    if expected is not None and x.shape[1] != expected:
-        raise ValueError(f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "
-                         f"{expected}. Fix: lay the data out with batch_size={expected}, or use "
-                         f"inference_twin(model, batch_size={x.shape[1]}).")
-    if require_flag("reset", reset):
-        reset_all(model)
-    return np.stack([keras.ops.convert_to_numpy(model(x[k].astype(np.float32), training=False))
-                     for k in range(len(x))])
 
 
 def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") -> tuple[np.ndarray, ...]:

@@ -73,15 +73,3 @@ def test_keras_really_squeezes_the_extra_axis_silently():
     model.compile(loss="mse")
     history = model.fit(np.zeros((5, 22, 1, 1), np.float32), np.zeros((5, 1)), epochs=1, verbose=0)
     assert len(history.history["loss"]) == 1
-
-
-def test_layer_shapes_table():
-    keras = pytest.importorskip("keras")
-    model = keras.Sequential([keras.Input(shape=(20, 1)), keras.layers.LSTM(8, return_sequences=True, name="seq"),
-                              keras.layers.LSTM(4, name="last"), keras.layers.Dense(1, name="out")])
-    table = shapes.layer_shapes(model)
-    assert "(batch=None, timesteps=20, features=1)" in table.splitlines()[1]
-    assert "seq" in table and "(batch=None, timesteps=20, features=8)" in table
-    assert "(batch=None, features=4)" in table and table.splitlines()[-1].strip().endswith(f"{model.count_params():,}")
-    with pytest.raises(TypeError, match="built keras Model"):
-        shapes.layer_shapes("model")

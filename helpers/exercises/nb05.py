@@ -16,7 +16,7 @@ EXPLANATIONS = {
     2: "9 samples = 2 batches of 4 + 1; a last batch of exactly 1 is broadcast to 4 rows: 12 rows "
        "(with 2 or 3 left over Keras raises instead).",
     3: "a timestep is masked only when every feature equals mask_value, whoever put it there; single zeros are kept.",
-    4: "Keras 3 models have no reset_states(); reset each stateful layer (helpers.stateful.reset_all).",
+    4: "Keras 3 models have no reset_states(); reset each stateful layer (helpers.models.reset_all).",
     5: "the silent fix hides the upstream mistake (often np.expand_dims on data that had its feature axis).",
 }
 
