@@ -15,7 +15,7 @@ BATCHES = (8, 32, 128, 712)
 def run(progress):
     import keras
 
-    from helpers import data, datasets, windows
+    from helpers import data, pipelines, windows
 
     split = windows.chronological_split(np.log(data.daily_stock(["volume"]).values))
     x, y = windows.make_windows(split.train, TIMESTEPS)                   # shape: (712, 20, 1), (712, 1)
@@ -24,14 +24,14 @@ def run(progress):
     for batch in BATCHES:
         model = keras.Sequential([keras.Input(shape=(TIMESTEPS, 1)), keras.layers.LSTM(8), keras.layers.Dense(1)])
         model.compile(optimizer="adam", loss="mse")
-        models[batch] = (model, datasets.from_arrays(x, y, batch_size=batch, shuffle=True, seed=0))
+        models[batch] = (model, pipelines.from_arrays(x, y, batch_size=batch, shuffle=True, seed=0))
     best = dict.fromkeys(BATCHES, float("inf"))
     for round_ in range(ROUNDS):
         for batch, (model, ds) in models.items():
             progress(f"batch size {batch} (round {round_ + 1}/{ROUNDS})")
-            log = datasets.EpochLog()
+            log = pipelines.EpochLog()
             model.fit(ds, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=[log])
             best[batch] = min(best[batch], float(np.median(log.seconds[1:])))
     group = f"epoch s, 712 windows, LSTM(8) (median of epochs 2-{EPOCHS}, best of {ROUNDS} rounds)"
-    return [Row(group, f"batch {batch} ({datasets.steps_per_epoch(712, batch)} updates)", best[batch],
+    return [Row(group, f"batch {batch} ({pipelines.steps_per_epoch(712, batch)} updates)", best[batch],
                 baseline=batch == 32) for batch in BATCHES]

@@ -30,11 +30,11 @@ def tail_sequences():
 
 def strategies(seqs, y, batch, boundaries):
     import tensorflow as tf
-    from helpers import padding
+    from helpers import padding, pipelines
     return {
         "global padding (pad_sequences + batch)": tf.data.Dataset.from_tensor_slices((padding.pad(seqs), y)).batch(batch),
-        "per-batch padding (padded_batch)": padding.to_dataset(seqs, y).padded_batch(batch),
-        "bucketing (bucket_by_sequence_length)": padding.bucket_dataset(
+        "per-batch padding (padded_batch)": pipelines.to_dataset(seqs, y).padded_batch(batch),
+        "bucketing (bucket_by_sequence_length)": pipelines.bucket_dataset(
             seqs, y, boundaries=boundaries, batch_sizes=[batch] * (len(boundaries) + 1)),
     }
 

@@ -1,7 +1,7 @@
 """Epoch time of a tf.data pipeline (notebook 03): plain against parallel map, cache and cache + prefetch.
 
 One small LSTM trains on the 712 training windows of the daily log volume (T=20, batch 32). Each
-window passes through ``helpers.datasets.SimulatedLoad`` (0.5 ms, a stand-in for reading a file).
+window passes through ``helpers.pipelines.SimulatedLoad`` (0.5 ms, a stand-in for reading a file).
 A steady-state epoch is the best (as in ``run.timeit``) of epochs 2..EPOCHS, since epoch 1 fills
 the cache; the cache's first epoch is a row of its own. The map's call count is asserted, so a
 cache that silently stopped working would fail the benchmark. A second group has no costly step
@@ -36,23 +36,23 @@ def _model():
 
 
 def _epochs(model, dataset) -> list[float]:
-    from helpers import datasets
-    log = datasets.EpochLog()
+    from helpers import pipelines
+    log = pipelines.EpochLog()
     model.fit(dataset, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=[log])
-    assert log.updates == [datasets.steps_per_epoch(712, BATCH)] * EPOCHS
+    assert log.updates == [pipelines.steps_per_epoch(712, BATCH)] * EPOCHS
     return log.seconds
 
 
 def run(progress):
     import tensorflow as tf
 
-    from helpers import datasets
+    from helpers import pipelines
 
     x, y = _windows()
     base = tf.data.Dataset.from_tensor_slices((x, y))
     n, auto = len(x), tf.data.AUTOTUNE
     model = _model()
-    model.fit(datasets.from_arrays(x, y), epochs=1, shuffle=False, verbose=0)       # build the graph once
+    model.fit(pipelines.from_arrays(x, y), epochs=1, shuffle=False, verbose=0)       # build the graph once
 
     def pipeline(kind: str, load):
         ds = base.map(load, num_parallel_calls=auto) if "parallel" in kind else base.map(load) if load else base
@@ -67,7 +67,7 @@ def run(progress):
                         ("cache", "map -> cache (steady state)"),
                         ("parallel cache prefetch", "parallel map -> cache -> ... -> prefetch")):
         progress(f"pipeline: {kind}")
-        load = datasets.SimulatedLoad(DELAY)
+        load = pipelines.SimulatedLoad(DELAY)
         seconds = _epochs(model, pipeline(kind, load))
         expected_calls = n if "cache" in kind else n * EPOCHS
         assert load.calls == expected_calls, f"{kind}: the map ran {load.calls} times, expected {expected_calls}"
@@ -96,10 +96,10 @@ def _thread_pool(base, progress) -> list:
 
     import tensorflow as tf
 
-    from helpers import datasets
+    from helpers import pipelines
 
     def mapped(calls, pool=None):
-        ds = base.map(datasets.SimulatedLoad(DELAY), num_parallel_calls=calls).batch(BATCH)
+        ds = base.map(pipelines.SimulatedLoad(DELAY), num_parallel_calls=calls).batch(BATCH)
         if pool:
             options = tf.data.Options()
             options.threading.private_threadpool_size = pool

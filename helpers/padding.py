@@ -13,8 +13,8 @@ this module checks their input, names the concepts and measures what each choice
   *real* steps it would hide because they equal the mask value.
 - :func:`unpadded_outputs`: a model's output for each sequence at its own length (the reference
   a masked, padded batch must reproduce).
-- :func:`to_dataset`, :func:`bucket_dataset`: unbatched and bucketed ``tf.data`` pipelines, with
-  ``(x, y)`` elements handled.
+- ``tf.data`` pipelines of sequences (``to_dataset``, ``bucket_dataset``) live in
+  :mod:`helpers.pipelines`.
 - :func:`padding_stats`, :func:`batch_masks`, :func:`mask_stats`: the padding fraction
   (padding steps / all steps), computed from lengths or measured on the batches a dataset yields.
 - :func:`check_cudnn_mask`: would cuDNN (GPU) accept this mask?
@@ -34,16 +34,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from helpers.report import Report
-from helpers.validate import (
-    as_sequence_list,
-    require_choice,
-    require_finite,
-    require_flag,
-    require_int,
-    require_int_list,
-    require_number,
-    require_numeric,
-)
+from helpers.validate import as_sequence_list, require_choice, require_int, require_number
 
 PADDING_MODES = ("pre", "post")
 
@@ -139,127 +130,6 @@ def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
         for i, value in zip(rows, np.asarray(model(batch))):
             out[i] = value
     return np.stack(out)
-
-
-# --------------------------------------------------------------------------- tf.data pipelines
-
-def to_dataset(sequences: Any, targets: Any = None):
-    """An unbatched ``tf.data.Dataset`` with one variable-length sequence per element.
-
-    Elements are ``x`` of shape ``(T_i, F)`` (or ``(T_i,)`` for ids), or ``(x, y)`` when
-    ``targets`` is given: one target per sequence (``targets[i]`` of any fixed shape) or one
-    target *sequence* per sequence (``targets[i]`` with ``T_i`` steps, for
-    ``return_sequences=True`` models). Floats become ``float32``, integer ids ``int32`` (as with
-    ``pad_sequences``). Batch it with ``.padded_batch(...)`` or :func:`bucket_dataset`. Built
-    from a ragged tensor, without a Python generator.
-    """
-    import tensorflow as tf
-
-    seqs = as_sequence_list(sequences)
-    xs = _ragged(seqs)
-    if targets is None:
-        return tf.data.Dataset.from_tensor_slices(xs).map(tf.convert_to_tensor)
-    ys = _targets(targets, seqs)
-    return tf.data.Dataset.from_tensor_slices((xs, ys)).map(
-        lambda x, y: (tf.convert_to_tensor(x), tf.convert_to_tensor(y)))
-
-
-def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None = None,
-                  pad_to_bucket_boundary: bool = False) -> tuple[list[int], list[int]]:
-    """Check ``bucket_by_sequence_length`` arguments; return them as lists of ints.
-
-    Boundaries are exclusive upper limits, strictly increasing: ``[20, 22]`` makes the buckets
-    ``[0, 20)``, ``[20, 22)`` and ``[22, inf)``, so ``batch_sizes`` needs one more entry than
-    ``boundaries``. With ``pad_to_bucket_boundary=True`` every length must be below the last
-    boundary (TensorFlow would otherwise fail in the middle of an epoch).
-    """
-    b = require_int_list("boundaries", boundaries, minimum=1)
-    s = require_int_list("batch_sizes", batch_sizes, minimum=1)
-    if any(later <= earlier for earlier, later in zip(b, b[1:])):
-        raise ValueError(f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
-                         f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries)).")
-    if len(s) != len(b) + 1:
-        raise ValueError(f"batch_sizes: got {len(s)} sizes {s} for {len(b)} boundaries {b}; expected "
-                         f"{len(b) + 1}: one per bucket, the last one for lengths >= {b[-1]}. "
-                         f"Fix: e.g. batch_sizes={[s[0]] * (len(b) + 1)}.")
-    if pad_to_bucket_boundary and max_length is not None and max_length >= b[-1]:
-        raise ValueError(f"boundaries: with pad_to_bucket_boundary=True every length must be < the last "
-                         f"boundary {b[-1]}, but the longest sequence has {max_length} steps. Fix: add a "
-                         f"boundary above {max_length} (e.g. {max_length + 1}) or pad_to_bucket_boundary=False.")
-    return b, s
-
-
-def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int], batch_sizes: Sequence[int],
-                   padding_value: float = 0.0, pad_to_bucket_boundary: bool = False,
-                   drop_remainder: bool = False):
-    """Group sequences of similar length into batches, each padded to its own longest sequence.
-
-    ``data`` is a list of sequences (with optional ``targets``, as in :func:`to_dataset`) or an
-    unbatched ``tf.data.Dataset`` whose elements are ``x`` or ``(x, y)``. Calls
-    ``Dataset.bucket_by_sequence_length`` with a length function of the right arity (in TF 2.21
-    it receives two arguments for ``(x, y)`` elements) and pads ``x`` with ``padding_value``
-    (variable-length targets with 0). Order: a bucket's batch leaves when the bucket is full;
-    partial batches leave at the end of the data. The number of batches is computed from the
-    lengths and declared (``assert_cardinality``): without it ``len(ds)`` fails and Keras 3.15
-    warns "Your input ran out of data" after every epoch.
-
-    >>> ds = bucket_dataset([[1], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5]], boundaries=[3], batch_sizes=[2, 2])
-    >>> [b.numpy().tolist() for b in ds]  # doctest: +SKIP
-    [[[1, 0], [1, 2]], [[1, 2, 3, 0, 0], [1, 2, 3, 4, 5]]]
-    """
-    import tensorflow as tf
-
-    if isinstance(data, tf.data.Dataset):
-        if targets is not None:
-            raise TypeError("targets: pass targets only with a list of sequences; a Dataset already carries "
-                            "its (x, y) elements.")
-        ds = data
-    else:
-        ds = to_dataset(data, targets)
-    spec = ds.element_spec
-    paired = isinstance(spec, tuple)
-    if paired and len(spec) != 2:
-        raise TypeError(f"data: expected elements x or (x, y), got a tuple of {len(spec)} components.")
-    x_spec = spec[0] if paired else spec
-    if not isinstance(x_spec, tf.TensorSpec) or x_spec.shape.rank is None or x_spec.shape.rank < 1:
-        raise TypeError(f"data: elements must be one unbatched sequence each, (T,) or (T, F); got {x_spec}. "
-                        f"Fix: call bucket_dataset before .batch()/.padded_batch(), e.g. on to_dataset(...).")
-    if x_spec.shape.rank > 2:
-        raise ValueError(f"data: elements have shape {x_spec.shape}, which looks batched; expected one sequence "
-                         f"(T,) or (T, F) per element. Fix: .unbatch() first, or build with to_dataset(...).")
-    if paired:
-        def length(x, y):   # TF 2.21 unpacks (x, y) into two arguments
-            return tf.shape(x)[0]
-    else:
-        def length(x):
-            return tf.shape(x)[0]
-    if not isinstance(data, tf.data.Dataset):
-        n = lengths(data)
-    elif ds.cardinality() >= 0:                           # finite and known: read the lengths once
-        n = np.fromiter(ds.map(length).as_numpy_iterator(), dtype=np.int64)
-    else:
-        n = None
-    b, s = check_buckets(boundaries, batch_sizes, max_length=None if n is None or not len(n) else int(n.max()),
-                         pad_to_bucket_boundary=pad_to_bucket_boundary)
-    padding_value = require_number("padding_value", padding_value, example="0.0")
-    pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
-    drop_remainder = require_flag("drop_remainder", drop_remainder)
-    if x_spec.dtype.is_integer and float(padding_value) != int(padding_value):
-        raise ValueError(f"padding_value: {padding_value!r} is not an integer, but the sequences hold integer "
-                         f"ids ({x_spec.dtype.name}); pick an integer padding id (usually 0).")
-    pad_x = tf.constant(int(padding_value) if x_spec.dtype.is_integer else padding_value, dtype=x_spec.dtype)
-    pad_values = (pad_x, tf.constant(0, dtype=spec[1].dtype)) if paired else pad_x
-    out = ds.bucket_by_sequence_length(length, bucket_boundaries=b, bucket_batch_sizes=s,
-                                       padding_values=pad_values, pad_to_bucket_boundary=pad_to_bucket_boundary,
-                                       drop_remainder=drop_remainder)
-    if n is None:
-        return out
-    # Bucketing hides the number of batches from tf.data (cardinality UNKNOWN), and Keras 3.15 then warns
-    # "Your input ran out of data" after every epoch. The count is exact: ceil (or floor) of size per bucket.
-    per_bucket = np.bincount(np.searchsorted(b, n, side="right"), minlength=len(s))
-    sizes = np.array(s)
-    batches = (per_bucket // sizes) if drop_remainder else -(-per_bucket // sizes)
-    return out.apply(tf.data.experimental.assert_cardinality(int(batches.sum())))
 
 
 # --------------------------------------------------------------------------- measuring the padding
@@ -409,45 +279,8 @@ def plot_masks(panels: Mapping[str, Sequence[np.ndarray]] | Sequence[np.ndarray]
 
 # --------------------------------------------------------------------------- internals
 
-def _ragged(seqs: list[np.ndarray]):
-    import tensorflow as tf
 
-    values = np.concatenate(seqs)
-    if np.issubdtype(values.dtype, np.floating):
-        values = values.astype(np.float32)
-    else:   # ids as int32, like pad_sequences: a Python int padding value (-1) then matches the dtype
-        info = np.iinfo(np.int32)
-        if values.min() < info.min or values.max() > info.max:
-            raise ValueError(f"sequences: integer values from {values.min()} to {values.max()} do not fit int32; "
-                             f"ids must be below {info.max:,}. Fix: renumber the vocabulary from 1.")
-        values = values.astype(np.int32)
-    return tf.RaggedTensor.from_row_lengths(values, np.array([len(s) for s in seqs], dtype=np.int64))
-
-
-def _targets(targets: Any, seqs: list[np.ndarray]):
-    """Targets: one fixed-shape target per sequence, or one target sequence as long as each input."""
-    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise TypeError(f"targets: expected one target per sequence (an array or a list), got "
-                        f"{type(targets).__name__}.")
-    if len(targets) != len(seqs):
-        raise ValueError(f"targets: got {len(targets)} targets for {len(seqs)} sequences; expected one per "
-                         f"sequence, in the same order.")
-    try:
-        ys = np.asarray(targets)
-    except ValueError:                       # rows of different lengths: target sequences
-        ys = np.asarray([], dtype=object)
-    if ys.dtype != object:                   # one fixed-shape target per sequence
-        require_numeric("targets", ys)
-        require_finite("targets", ys, fix="Drop those sequences or fill their targets.")
-        return ys.astype(np.float32) if np.issubdtype(ys.dtype, np.floating) else ys
-    ys = as_sequence_list(list(targets), name="targets")
-    bad = [i for i, (t, s) in enumerate(zip(ys, seqs)) if len(t) != len(s)]
-    if bad:
-        i = bad[0]
-        raise ValueError(f"targets[{i}]: has {len(ys[i])} steps but sequences[{i}] has {len(seqs[i])}; target "
-                         f"sequences must be as long as their inputs (or give one fixed-shape target per sequence).")
-    return _ragged(ys)
-
+# --------------------------------------------------------------------------- internals
 
 def _lengths_array(values: Any) -> np.ndarray:
     try:

@@ -4,7 +4,7 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from helpers import datasets  # noqa: E402
+from helpers import pipelines  # noqa: E402
 from helpers.exercises import nb03  # noqa: E402
 
 
@@ -29,15 +29,15 @@ def test_steps_pending_right_wrong():
 def test_validation_dataset_pending_right_wrong():
     x, y = val_windows()
     assert "not answered yet" in str(nb03.check_validation_dataset(..., x, y))
-    right = nb03.check_validation_dataset(datasets.from_arrays(x, y, batch_size=64), x, y)
+    right = nb03.check_validation_dataset(pipelines.from_arrays(x, y, batch_size=64), x, y)
     assert right.ok and "[64, 64, 9]" in str(right)
-    shuffled = nb03.check_validation_dataset(datasets.from_arrays(x, y, batch_size=64, shuffle=True, seed=0), x, y)
+    shuffled = nb03.check_validation_dataset(pipelines.from_arrays(x, y, batch_size=64, shuffle=True, seed=0), x, y)
     assert not shuffled.ok and "shuffled" in str(shuffled)
-    dropped = nb03.check_validation_dataset(datasets.from_arrays(x, y, batch_size=64, drop_remainder=True), x, y)
+    dropped = nb03.check_validation_dataset(pipelines.from_arrays(x, y, batch_size=64, drop_remainder=True), x, y)
     assert not dropped.ok and "the last 9 windows were dropped" in str(dropped)
-    wrong_size = nb03.check_validation_dataset(datasets.from_arrays(x, y, batch_size=32), x, y)
+    wrong_size = nb03.check_validation_dataset(pipelines.from_arrays(x, y, batch_size=32), x, y)
     assert not wrong_size.ok and "expected [64, 64, 9]" in str(wrong_size)
-    other = nb03.check_validation_dataset(datasets.from_arrays(x + 1, y, batch_size=64), x, y)
+    other = nb03.check_validation_dataset(pipelines.from_arrays(x + 1, y, batch_size=64), x, y)
     assert not other.ok and "not the validation windows" in str(other)
     assert "expected a tf.data.Dataset" in str(nb03.check_validation_dataset(x, x, y))
     unbatched = tf.data.Dataset.from_tensor_slices((x, y))
@@ -55,12 +55,12 @@ def test_horizon_dataset_pending_right_wrong():
     assert "not answered yet" in str(nb03.check_horizon_dataset(..., SERIES))
     right = nb03.check_horizon_dataset(keras_windows(14), SERIES)
     assert right.ok and "46 windows" in str(right)
-    assert nb03.check_horizon_dataset(datasets.from_series(SERIES, 10, horizon=5), SERIES).ok
+    assert nb03.check_horizon_dataset(pipelines.from_series(SERIES, 10, horizon=5), SERIES).ok
     one_off = nb03.check_horizon_dataset(keras_windows(15), SERIES)
     assert not one_off.ok and "6 step(s) after each window, not 5" in str(one_off)
     next_day = nb03.check_horizon_dataset(keras_windows(10), SERIES)
     assert not next_day.ok and "1 step(s) after" in str(next_day)
-    too_few = datasets.from_series(SERIES, 10, horizon=5).take(1)
+    too_few = pipelines.from_series(SERIES, 10, horizon=5).take(1)
     assert "windows, expected 46" in str(nb03.check_horizon_dataset(too_few, SERIES))
     wrong_len = keras.utils.timeseries_dataset_from_array(SERIES, SERIES[14:], sequence_length=5)
     assert "expected (10, 1)" in str(nb03.check_horizon_dataset(wrong_len, SERIES))

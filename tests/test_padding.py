@@ -3,8 +3,6 @@ import re
 import matplotlib
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from helpers import padding, validate
 
@@ -186,16 +184,6 @@ def test_padding_stats_bad_input(lengths, kw, err, words):
         padding.padding_stats(lengths, **kw)
 
 
-@settings(max_examples=40, deadline=None)
-@given(lengths=st.lists(st.integers(1, 30), min_size=1, max_size=40), batch_size=st.integers(1, 8))
-def test_padded_batch_measures_what_padding_stats_computes(lengths, batch_size):
-    ds = padding.to_dataset(seqs_of(lengths)).padded_batch(batch_size)
-    measured = padding.mask_stats(padding.batch_masks(ds), strategy="padded_batch")
-    computed = padding.padding_stats(lengths, batch_size=batch_size)
-    assert (measured.real_steps, measured.total_steps, measured.batches) == \
-        (computed.real_steps, computed.total_steps, computed.batches)
-
-
 def test_batch_masks_and_mask_stats_errors():
     with pytest.raises(ValueError, match="Is the dataset batched"):
         padding.batch_masks([np.zeros(3)])
@@ -205,123 +193,6 @@ def test_batch_masks_and_mask_stats_errors():
         padding.mask_stats([np.ones((2, 3))], strategy="x")
     with pytest.raises(ValueError, match="masks: got none"):
         padding.mask_stats([], strategy="x")
-
-
-# --------------------------------------------------------------------------- datasets
-
-def test_to_dataset_elements_and_targets():
-    seqs = seqs_of([2, 3])
-    ds = padding.to_dataset(seqs)
-    assert [tuple(x.shape) for x in ds] == [(2, 1), (3, 1)]
-    ds = padding.to_dataset(seqs, [0.5, 1.5])
-    (x0, y0), (x1, y1) = list(ds)
-    assert tuple(x1.shape) == (3, 1) and float(y1) == 1.5
-    per_step = padding.to_dataset(seqs, [s * 10 for s in seqs])           # target sequences
-    assert [tuple(y.shape) for _, y in per_step] == [(2, 1), (3, 1)]
-    ids = padding.to_dataset([[1, 2, 3], [4]])
-    assert [x.numpy().tolist() for x in ids] == [[1, 2, 3], [4]]
-    assert ids.element_spec.dtype.name == "int32"                       # so padding_values=-1 matches
-    assert [b.numpy().tolist() for b in ids.padded_batch(2, padding_values=-1)] == [[[1, 2, 3], [4, -1, -1]]]
-    with pytest.raises(ValueError, match="do not fit int32"):
-        padding.to_dataset([[1, 2**40]])
-
-
-@pytest.mark.parametrize("targets,err,words", [
-    ([1.0], ValueError, "targets: got 1 targets for 2 sequences"),
-    ("ab", TypeError, "targets: expected one target per sequence"),
-    ([np.zeros((2, 1)), np.zeros((4, 1))], ValueError, "targets[1]: has 4 steps but sequences[1] has 3"),
-    (np.array(["a", "b"]), TypeError, "targets: expected numbers (integers or floats), got dtype <U1"),
-])
-def test_to_dataset_bad_targets(targets, err, words):
-    with pytest.raises(err, match=re.escape(words)):
-        padding.to_dataset(seqs_of([2, 3]), targets)
-
-
-def test_bucket_dataset_tiny_example_from_the_tf_docs():
-    ds = padding.bucket_dataset([[1], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5]], boundaries=[3], batch_sizes=[2, 2])
-    assert [b.numpy().tolist() for b in ds] == [[[1, 0], [1, 2]], [[1, 2, 3, 0, 0], [1, 2, 3, 4, 5]]]
-    assert len(ds) == 2                                                  # cardinality is known
-
-
-def test_bucket_dataset_handles_x_y_and_padding_values():
-    seqs = seqs_of([1, 2, 3, 5, 4, 2])
-    ds = padding.bucket_dataset(seqs, np.arange(6.0), boundaries=[3], batch_sizes=[2, 2], padding_value=-1.0)
-    batches = [(x.numpy()[..., 0].tolist(), y.numpy().tolist()) for x, y in ds]
-    assert batches[0] == ([[1.0, -1.0], [1.0, 2.0]], [0.0, 1.0])
-    assert sorted(y for _, ys in batches for y in ys) == list(range(6))   # nothing lost
-    assert len(ds) == len(batches) == 4
-    per_step = padding.bucket_dataset(seqs, [s * 10 for s in seqs], boundaries=[3], batch_sizes=[2, 2])
-    x, y = next(iter(per_step))
-    assert y.numpy()[..., 0].tolist() == [[10.0, 0.0], [10.0, 20.0]]
-
-
-def test_bucket_dataset_accepts_a_dataset_and_keras_can_fit_it_without_warnings():
-    keras = pytest.importorskip("keras")
-    import warnings
-    seqs = seqs_of([3, 4, 5, 6, 7, 8])
-    ds = padding.bucket_dataset(padding.to_dataset(seqs, np.zeros(6)), boundaries=[5], batch_sizes=[2, 2])
-    assert len(ds) == 3
-    model = keras.Sequential([keras.Input((None, 1)), keras.layers.Masking(), keras.layers.LSTM(2),
-                              keras.layers.Dense(1)])
-    model.compile("sgd", "mse")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")          # Keras 3.15 warns on datasets of unknown cardinality
-        model.fit(ds, epochs=2, verbose=0, shuffle=False)
-
-
-def test_bucket_dataset_drop_remainder_and_pad_to_boundary():
-    seqs = seqs_of([1, 2, 2, 3, 4])
-    ds = padding.bucket_dataset(seqs, boundaries=[3, 5], batch_sizes=[2, 2, 2], drop_remainder=True)
-    assert [tuple(b.shape) for b in ds] == [(2, 2, 1), (2, 4, 1)] and len(ds) == 2   # the lone 3rd short one is dropped
-    ds = padding.bucket_dataset(seqs, boundaries=[3, 5], batch_sizes=[2, 2, 2], pad_to_bucket_boundary=True)
-    assert sorted(b.shape[1] for b in ds) == [2, 2, 4]
-
-
-@settings(max_examples=30, deadline=None)
-@given(lengths=st.lists(st.integers(1, 12), min_size=1, max_size=30),
-       boundaries=st.lists(st.integers(2, 12), min_size=1, max_size=4, unique=True),
-       size=st.integers(1, 5), drop=st.booleans())
-def test_bucket_dataset_declares_the_true_number_of_batches(lengths, boundaries, size, drop):
-    boundaries = sorted(boundaries)
-    ds = padding.bucket_dataset(seqs_of(lengths), boundaries=boundaries, batch_sizes=[size] * (len(boundaries) + 1),
-                                drop_remainder=drop)
-    batches = list(ds)
-    assert len(ds) == len(batches)
-    for b in batches:                       # every batch holds lengths from one bucket only
-        n = padding.step_mask(b.numpy()).sum(axis=1)
-        assert len(set(np.searchsorted(boundaries, n, side="right"))) == 1
-
-
-@pytest.mark.parametrize("kwargs,err,words", [
-    ({"boundaries": [22, 20], "batch_sizes": [2, 2, 2]}, ValueError, "boundaries: [22, 20] must be strictly increasing"),
-    ({"boundaries": [20, 20], "batch_sizes": [2, 2, 2]}, ValueError, "must be strictly increasing"),
-    ({"boundaries": [20], "batch_sizes": [2]}, ValueError, "batch_sizes: got 1 sizes [2] for 1 boundaries [20]; expected 2"),
-    ({"boundaries": [20], "batch_sizes": [2, 0]}, ValueError, "batch_sizes: expected ints >= 1, got 0"),
-    ({"boundaries": [], "batch_sizes": [2]}, ValueError, "boundaries: got an empty list"),
-    ({"boundaries": [2.5], "batch_sizes": [2, 2]}, TypeError, "boundaries: expected ints, got 2.5"),
-    ({"boundaries": 20, "batch_sizes": [2, 2]}, TypeError, "boundaries: expected a list of ints such as [20, 22], got 20"),
-    ({"boundaries": [3], "batch_sizes": [2, 2], "pad_to_bucket_boundary": True}, ValueError,
-     "the longest sequence has 4 steps. Fix: add a boundary above 4"),
-])
-def test_bucket_dataset_checks_its_arguments(kwargs, err, words):
-    with pytest.raises(err, match=re.escape(words)):
-        padding.bucket_dataset(seqs_of([1, 2, 4]), **kwargs)
-
-
-def test_bucket_dataset_bad_data():
-    tf = pytest.importorskip("tensorflow")
-    batched = padding.to_dataset(seqs_of([2, 3])).padded_batch(2)
-    with pytest.raises(ValueError, match="looks batched"):
-        padding.bucket_dataset(batched, boundaries=[3], batch_sizes=[2, 2])
-    scalars = tf.data.Dataset.from_tensor_slices(np.arange(3.0))
-    with pytest.raises(TypeError, match="one unbatched sequence each"):
-        padding.bucket_dataset(scalars, boundaries=[3], batch_sizes=[2, 2])
-    with pytest.raises(TypeError, match="targets: pass targets only with a list of sequences"):
-        padding.bucket_dataset(padding.to_dataset(seqs_of([2])), [1.0], boundaries=[3], batch_sizes=[2, 2])
-    with pytest.raises(ValueError, match="padding_value: 0.5 is not an integer"):
-        padding.bucket_dataset([[1, 2], [3]], boundaries=[2], batch_sizes=[2, 2], padding_value=0.5)
-    with pytest.raises(ValueError, match=re.escape("sequences[1]: is empty")):
-        padding.bucket_dataset([[1.0], []], boundaries=[2], batch_sizes=[2, 2])
 
 
 # --------------------------------------------------------------------------- picture

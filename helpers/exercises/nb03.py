@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from helpers import datasets, windows
+from helpers import pipelines, windows
 from helpers.exercises.checks import check_value, exercise
 from helpers.report import Report
 
@@ -24,7 +24,7 @@ STEPS = ("map", "cache", "shuffle", "batch", "prefetch")
 @exercise("Exercise 1 (steps per epoch)")
 def check_steps(answer, *, label: str) -> Report:
     """Exercise 1: updates per epoch for 712 windows at batch 50, without and with drop_remainder."""
-    expected = (datasets.steps_per_epoch(N_TRAIN, BATCH), datasets.steps_per_epoch(N_TRAIN, BATCH, drop_remainder=True))
+    expected = (pipelines.steps_per_epoch(N_TRAIN, BATCH), pipelines.steps_per_epoch(N_TRAIN, BATCH, drop_remainder=True))
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return Report(False, f"{label}: expected two numbers (keep_last, drop_last), got {answer!r}.")
     hints = {
@@ -43,7 +43,7 @@ def check_validation_dataset(answer: Any, x_val: np.ndarray, y_val: np.ndarray, 
     """Exercise 2: the validation windows batched by 64, in time order, none dropped."""
     if not isinstance(answer, tf.data.Dataset):
         return Report(False, f"{label}: expected a tf.data.Dataset, got {type(answer).__name__}.",
-                      ("datasets.from_arrays(x_val, y_val, batch_size=...) returns one.",))
+                      ("pipelines.from_arrays(x_val, y_val, batch_size=...) returns one.",))
     spec = answer.element_spec
     if not isinstance(spec, tuple) or len(spec) != 2:
         return Report(False, f"{label}: each element should be an (x, y) pair, got {spec}.",
@@ -52,7 +52,7 @@ def check_validation_dataset(answer: Any, x_val: np.ndarray, y_val: np.ndarray, 
         return Report(False, f"{label}: x has shape {spec[0].shape} per element, not (batch, timesteps, "
                              f"features).", ("Batch the dataset: .batch(64).",))
     expected = [len(x_val[i:i + VAL_BATCH]) for i in range(0, len(x_val), VAL_BATCH)]
-    sizes = datasets.batch_sizes(answer)
+    sizes = pipelines.batch_sizes(answer)
     if sizes != expected:
         if sizes == expected[:-1] or sizes == [VAL_BATCH] * (len(x_val) // VAL_BATCH):
             return Report(False, f"{label}: batches {sizes}: the last {expected[-1]} windows were dropped.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import padding
+from helpers import padding, pipelines
 from helpers.exercises.checks import check_array, exercise
 from helpers.report import Report
 
@@ -57,7 +57,7 @@ def check_zero_padding_boundaries(answer, lengths, *, label: str) -> Report:
     """Exercise 3: bucket boundaries that make bucketing of these ``lengths`` add no padding at all."""
     n = np.asarray(lengths)
     try:
-        bounds, _ = padding.check_buckets(answer, [1] * (len(list(answer)) + 1))
+        bounds, _ = pipelines.check_buckets(answer, [1] * (len(list(answer)) + 1))
     except (TypeError, ValueError) as err:
         return Report(False, f"{label}: these boundaries are not valid.", (str(err),))
     bucket = np.searchsorted(bounds, n, side="right")   # as TF: bucket i holds bounds[i-1] <= length < bounds[i]
