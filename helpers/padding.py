@@ -18,20 +18,18 @@ this module checks their input, names the concepts and measures what each choice
 - :func:`padding_stats`, :func:`batch_masks`, :func:`mask_stats`: the padding fraction
   (padding steps / all steps), computed from lengths or measured on the batches a dataset yields.
 - :func:`check_cudnn_mask`: would cuDNN (GPU) accept this mask?
-- :func:`plot_masks`: the masks of each batch as a heat-map.
+- :func:`as_mask_list`: masks checked; their picture is :func:`helpers.plots.plot_masks`.
 
 TensorFlow is imported inside the functions that need it, so importing this module is cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
 
 from helpers.report import Report
 from helpers.validate import as_sequence_list, require_choice, require_int, require_number
@@ -208,7 +206,7 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
 
 def mask_stats(masks: Sequence[np.ndarray], *, strategy: str) -> PaddingStats:
     """Padding fraction measured on the masks of the batches (from :func:`batch_masks`)."""
-    masks = _mask_list(masks)
+    masks = as_mask_list(masks)
     return PaddingStats(strategy, sum(m.shape[0] for m in masks), int(sum(m.sum() for m in masks)),
                         int(sum(m.size for m in masks)), len(masks))
 
@@ -219,7 +217,7 @@ def check_cudnn_mask(mask: Any) -> Report:
     on a bad mask: on a CPU any mask works; on a GPU, Keras 3 fails on such a mask unless the
     layer has ``use_cudnn=False``.
     """
-    mask = _mask_list([mask])[0]
+    mask = as_mask_list([mask])[0]
     n_real = mask.sum(axis=1)
     right = np.arange(mask.shape[1])[None, :] < n_real[:, None]     # what a right-padded mask looks like
     not_right = np.flatnonzero((mask != right).any(axis=1)).tolist()
@@ -233,48 +231,6 @@ def check_cudnn_mask(mask: Any) -> Report:
         lines.append("On a GPU: pad with padding='post' and drop empty sequences, or LSTM(..., use_cudnn=False).")
         return Report(False, f"cuDNN would reject this mask ({mask.shape[0]} rows)", tuple(lines))
     return Report(True, f"cuDNN accepts this mask: all {mask.shape[0]} rows right-padded, none empty")
-
-
-# --------------------------------------------------------------------------- the picture
-
-MASK_COLORS = ListedColormap(["white", "#f4a259", "#264653"])   # not computed, padding, real step
-
-
-def plot_masks(panels: Mapping[str, Sequence[np.ndarray]] | Sequence[np.ndarray], *, title: str | None = None):
-    """Draw masks as heat-maps: one panel per strategy, one row per sequence, one column per step.
-
-    ``panels`` maps a strategy name to its list of batch masks (from :func:`batch_masks`), or is
-    one list of masks. Dark: a real step; orange: padding the LSTM still runs through (but the
-    mask makes it skip); white: steps the batch does not contain at all. Thin lines separate
-    batches. Returns the figure.
-    """
-    if not isinstance(panels, Mapping):
-        panels = {"": panels}
-    if not panels:
-        raise ValueError("panels: expected at least one list of masks, got none.")
-    panels = {name: _mask_list(masks) for name, masks in panels.items()}
-    width = max(m.shape[1] for masks in panels.values() for m in masks)
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels) + 0.6, 4.2), squeeze=False,
-                             sharey=True)
-    for ax, (name, masks) in zip(axes[0], panels.items()):
-        rows = [np.pad(m.astype(int) + 1, ((0, 0), (0, width - m.shape[1]))) for m in masks]
-        image = np.concatenate(rows)                                   # shape: (sequences, width)
-        ax.imshow(image, aspect="auto", cmap=MASK_COLORS, vmin=0, vmax=2, interpolation="nearest")
-        for edge in np.cumsum([m.shape[0] for m in masks])[:-1]:
-            ax.axhline(edge - 0.5, color="0.2", lw=0.6)
-        stats = mask_stats(masks, strategy=name)
-        ax.set_title(f"{name}\n{stats.batches} batches, padding {stats.fraction:.1%}" if name else
-                     f"padding {stats.fraction:.1%}", fontsize=10)
-        ax.set_xlabel("timestep")
-        ax.grid(False)
-    axes[0, 0].set_ylabel("sequence (in batch order)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=MASK_COLORS(i), ec="0.5") for i in (2, 1, 0)]
-    fig.legend(handles, ["real step", "padding (masked)", "not in the batch"], loc="lower center", ncol=3,
-               frameon=False, fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
 
 
 # --------------------------------------------------------------------------- internals
@@ -298,7 +254,8 @@ def _lengths_array(values: Any) -> np.ndarray:
     return n.astype(np.int64)
 
 
-def _mask_list(masks: Any) -> list[np.ndarray]:
+def as_mask_list(masks: Any) -> list[np.ndarray]:
+    """Check a list of boolean ``(batch, timesteps)`` masks (one 2-D mask is a list of one)."""
     if isinstance(masks, np.ndarray) and masks.ndim == 2:
         masks = [masks]
     if not isinstance(masks, (list, tuple)):

@@ -10,7 +10,9 @@ layout and checks it:
   ("the number of stocks is the batch size").
 - :func:`continuity` / :func:`check_continuity`: does each row continue where it stopped?
 - :func:`trim_to_multiple`: whole batches only, for a stateful model's fixed batch size.
-- :func:`plot_layout`: the picture of a layout.
+- :func:`step_index`: the step numbers of a layout (or of batches built from ``np.arange``).
+
+Its picture is :func:`helpers.plots.plot_layout`.
 
 The model side (reset, state, callbacks, inference twin, feeding the batches in order) lives in
 :mod:`helpers.models`. This module is NumPy only.
@@ -191,13 +193,13 @@ def continuity(index: np.ndarray | StatefulBatches) -> np.ndarray:
     row continues exactly where it stopped; anything else is a gap (> 1) or a repeat (< 1).
     Returns shape ``(n_batches - 1, batch)``.
     """
-    index = _index_of(index)
+    index = step_index(index)
     return index[1:, :, 0] - index[:-1, :, -1]
 
 
 def check_continuity(index: np.ndarray | StatefulBatches) -> Report:
     """A :class:`~helpers.report.Report` saying whether row ``i`` of each batch continues row ``i`` of the previous one."""
-    index = _index_of(index)
+    index = step_index(index)
     jumps = continuity(index)
     if jumps.size == 0:
         return Report(True, "only one batch: nothing to continue (the state is never carried over).")
@@ -215,7 +217,12 @@ def check_continuity(index: np.ndarray | StatefulBatches) -> Report:
     return Report(False, f"broken: {len(bad)} of {jumps.size} row-to-row hand-overs do not continue.", tuple(lines))
 
 
-def _index_of(index) -> np.ndarray:
+def step_index(index: np.ndarray | StatefulBatches) -> np.ndarray:
+    """The position in its series of every input step, ``(n_batches, batch, timesteps)``, checked.
+
+    ``index`` is a :class:`StatefulBatches` (its ``.index``) or batches built from ``np.arange``
+    (values are step numbers; a trailing feature axis is dropped).
+    """
     if isinstance(index, StatefulBatches):
         return index.index
     index = np.asarray(index)
@@ -255,84 +262,3 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
                          f"inference_twin(model, batch_size={n}) or more samples.")
     m = n - n % batch_size
     return tuple(a[:m] if keep == "start" else a[n - m:] for a in arrays)
-
-
-# ----------------------------------------------------------------------------------------------
-# Picture
-# ----------------------------------------------------------------------------------------------
-
-def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Sequence[np.ndarray] | None = None,
-                row_labels: Sequence[str] | None = None, title: str | None = None, ylabel: str | None = None):
-    """Where each batch row reads, and what each row's state sees in order.
-
-    Top (if ``series`` is given): the source series, each stretch coloured by the batch row
-    that reads it. Left: one line per batch row; each chunk is a bar placed at the steps it
-    covers in its series, in the row's colour (as in the other panels; the shade alternates from
-    batch to batch), labelled with its batch number ``k`` where there is room. Right: the step each row's
-    state sees, in feeding order: a straight staircase means the row continues itself; jumps
-    back or forward mean the state carries over into unrelated data. ``ylabel`` names the top
-    panel's values with their unit (e.g. ``"close, USD per share"``). Returns the figure.
-    """
-    import matplotlib.pyplot as plt
-
-    index = _index_of(layout)
-    n_batches, batch, timesteps = index.shape
-    row_series = layout.row_series if isinstance(layout, StatefulBatches) else (0,) * batch
-    labels = list(row_labels) if row_labels is not None else [f"row {i}" for i in range(batch)]
-    if len(labels) != batch:
-        raise ValueError(f"row_labels: got {len(labels)} labels for {batch} batch rows; give one per row.")
-    if ylabel is not None and not isinstance(ylabel, str):
-        raise TypeError(f"ylabel: expected a string such as 'close, USD per share', got {ylabel!r} "
-                        f"({type(ylabel).__name__}). Fix: pass the name and unit as text, or leave it out.")
-    colors = plt.cm.tab10(np.arange(batch) % 10)
-
-    top = series is not None
-    fig = plt.figure(figsize=(11, 5.2 if top else 3.6))
-    grid = fig.add_gridspec(2 if top else 1, 2, width_ratios=(1.6, 1), height_ratios=(1, 1.3) if top else (1,),
-                            hspace=0.45, wspace=0.34)
-    if top:
-        ax0 = fig.add_subplot(grid[0, :])
-        sources = [np.asarray(s, dtype=float).reshape(len(s), -1)[:, 0] for s in
-                   (series if isinstance(series, (list, tuple)) else [series])]
-        if len(sources) > 1:       # several series: scale each to 0..1 so they share an axis
-            sources = [(src - src.min()) / (np.ptp(src) or 1.0) for src in sources]
-        for src in sources:        # grey first: the steps no row reads stay grey
-            ax0.plot(np.arange(len(src)), src, color="0.8", lw=1)
-        for i in range(batch):
-            src = sources[row_series[i] % len(sources)]
-            steps = index[:, i, :].ravel()
-            ax0.plot(steps, src[steps], color=colors[i], lw=1.4, label=labels[i])
-        ax0.set_xlabel("step in the series")
-        ax0.set_ylabel(ylabel or ("value" if len(sources) == 1 else "scaled 0..1"))
-        ax0.legend(fontsize=7, ncol=min(batch, 5), loc="upper left")
-        ax0.set_title("the data each batch row reads (grey: dropped to fit whole chunks)", fontsize=10)
-
-    ax1 = fig.add_subplot(grid[-1, 0])
-    span = int(index.max() - index.min() + 1)
-    chunk_px = timesteps / span * 540                   # the panel is about 540 pixels wide
-    label_chunks = chunk_px >= 6 * len(str(n_batches - 1)) + 2   # room for the batch number?
-    for i in range(batch):
-        for k in range(n_batches):
-            lo, hi = index[k, i].min(), index[k, i].max()
-            # colour = the row (as in the other panels); the shade alternates from one batch to the next
-            ax1.barh(i, hi - lo + 1, left=lo - 0.5, height=0.6, color=colors[i], alpha=1.0 if k % 2 == 0 else 0.55,
-                     edgecolor="white", lw=0.5)
-            if label_chunks:
-                ax1.text((lo + hi) / 2, i, str(k), ha="center", va="center", fontsize=7, color="white")
-    ax1.set_yticks(range(batch), labels, fontsize=8)
-    ax1.invert_yaxis()
-    ax1.set_xlabel("step in its series" + (" (numbers: batch k that feeds this chunk)" if label_chunks
-                                           else " (shade alternates from batch to batch)"))
-    ax1.set_title(title or f"{n_batches} batches x {batch} rows x {timesteps} timesteps", fontsize=10)
-
-    ax2 = fig.add_subplot(grid[-1, 1])
-    order = np.arange(n_batches * timesteps)
-    for i in range(batch):
-        ax2.plot(order, index[:, i, :].ravel(), color=colors[i], lw=1.4, marker="." if n_batches * timesteps <= 60
-                 else None, ms=3, label=labels[i])
-    for k in range(1, n_batches):
-        ax2.axvline(k * timesteps - 0.5, color="0.7", lw=0.7, ls=":", zorder=0)
-    ax2.set_xlabel("order in which the row's state sees them")
-    ax2.set_ylabel("step in its series")
-    ax2.set_title("what each row's state sees (dotted: batch boundaries)", fontsize=10)
-    return fig

@@ -195,27 +195,11 @@ def test_batch_masks_and_mask_stats_errors():
         padding.mask_stats([], strategy="x")
 
 
-# --------------------------------------------------------------------------- picture
-
-def test_plot_masks_draws_one_panel_per_strategy():
-    masks = {"global": [np.array([[True, False, False], [True, True, True]])],
-             "per batch": [np.array([[True]]), np.array([[True, True, True]])]}
-    fig = padding.plot_masks(masks, title="demo")
-    assert len(fig.axes) == 2
-    assert "padding 33.3%" in fig.axes[0].get_title() and "2 batches, padding 0.0%" in fig.axes[1].get_title()
-    image = fig.axes[1].images[0].get_array()
-    assert image.tolist() == [[2, 0, 0], [2, 2, 2]]                    # real=2, padding=1, not in batch=0
-    single = padding.plot_masks([np.array([[True, False]])])
-    assert len(single.axes) == 1
-    with pytest.raises(ValueError, match="panels: expected at least one"):
-        padding.plot_masks({})
-
-
 def test_mask_helpers_name_a_wrong_argument_type():
     with pytest.raises(TypeError, match="dataset: expected a batched tf.data.Dataset"):
         padding.batch_masks(None)
     with pytest.raises(TypeError, match="masks: expected a list of boolean"):
-        padding.plot_masks(3)
+        padding.as_mask_list(3)
 
 
 def test_pad_truncates_like_keras_by_default():

@@ -3,7 +3,6 @@ import pytest
 
 from helpers import stateful
 
-
 # ---------------------------------------------------------------- layout: one series -> B streams
 
 def test_split_streams_tiny_example_matches_the_docstring():
@@ -142,30 +141,6 @@ def test_trim_to_multiple():
         stateful.trim_to_multiple(batch_size=10)
     with pytest.raises(TypeError, match="batch_size: expected an int"):
         stateful.trim_to_multiple(x, batch_size="10")
-
-
-def test_plot_layout_draws_three_panels():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    b = stateful.split_streams(np.arange(25.0), batch_size=2, timesteps=4)
-    fig = stateful.plot_layout(b, series=np.arange(25.0))
-    assert len(fig.axes) == 3
-    fig2 = stateful.plot_layout(np.arange(40).reshape(2, 4, 5), row_labels=list("abcd"))
-    assert len(fig2.axes) == 2
-    with pytest.raises(ValueError, match="row_labels: got 1 labels for 2 batch rows"):
-        stateful.plot_layout(b, row_labels=["a"])
-    fig4 = stateful.plot_layout(b, series=np.arange(25.0), ylabel="close, USD per share")
-    assert fig4.axes[0].get_ylabel() == "close, USD per share"
-    with pytest.raises(TypeError, match="ylabel: expected a string"):
-        stateful.plot_layout(b, series=np.arange(25.0), ylabel=3)
-    # one colour code for every panel: the chunks of row i are drawn in row i's colour
-    fig3 = stateful.plot_layout(np.arange(2000).reshape(10, 10, 20))      # too many chunks to number
-    assert len(fig3.axes) == 2                                             # no colour bar for batches
-    bars = fig3.axes[0].patches
-    row_colours = {tuple(np.round(p.get_facecolor()[:3], 3)) for p in bars[:10]}   # row 0's ten chunks
-    assert len(row_colours) == 1
-    plt.close("all")
 
 
 def test_continuity_needs_step_numbers_not_data():

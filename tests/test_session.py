@@ -2,13 +2,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import matplotlib
-import numpy as np
 import pytest
-
-from helpers import plots
-
-matplotlib.use("Agg")
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
@@ -51,25 +45,6 @@ def test_seeding_makes_keras_reproducible():
     code = ("from helpers import session; session.start(3); import keras; "
             "print(float(keras.random.normal((1,))[0]))")
     assert run_python(code).stdout == run_python(code).stdout
-
-
-def test_plot_batch_on_series_draws_series_and_batch():
-    fig = plots.plot_batch_on_series(np.arange(60.0).reshape(30, 2), timesteps=5, batch_size=3,
-                                     feature_names=("a", "b"))
-    assert len(fig.axes) == 1 + 3
-    assert "(batch=3, timesteps=5, features=2)" in fig.axes[1].get_title()
-
-
-@pytest.mark.parametrize("kwargs,words", [
-    ({"batch_size": 0}, "batch_size: expected an int >= 1"),
-    ({"start": -1}, "start: expected an int >= 0"),
-    ({"batch_size": 30}, "gives only"),
-    ({"feature_names": ("a",)}, "feature_names: got 1 names for 2 features"),
-    ({"feature": 2}, "feature: expected an int from 0 to 1"),
-])
-def test_plot_bad_arguments(kwargs, words):
-    with pytest.raises(ValueError, match=words):
-        plots.plot_batch_on_series(np.zeros((30, 2)), timesteps=5, **kwargs)
 
 
 def test_check_environment_says_ready_here():
