@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from helpers import models
+from helpers import models, shapes
 from helpers.padding import step_mask
-from helpers.report import ERROR, WARNING, Finding
+from helpers.report import ERROR, Finding
 from helpers.validate import require_int
 
 
@@ -66,18 +66,16 @@ def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> 
     findings: list[Finding] = []
     add = lambda sev, code, msg: findings.append(Finding(sev, code, msg))  # noqa: E731
 
-    x, shape = _as_array(x)
-    if x is None:
-        add(ERROR, "ragged", f"x is a list of sequences with different lengths {shape}; Keras needs one rectangular "
-                             f"array and does not accept ragged tensors in RNN layers. Pad them "
-                             f"(keras.utils.pad_sequences(..., dtype='float32', padding='post')) and mask the padding.")
-        return Diagnosis(expected, ("list",) + tuple(shape), tuple(findings))
-
     layers = models.walk_layers(model, halves=False)            # the one walk over the model
     embedding, masking = _first_named(layers, "Embedding"), _first_named(layers, "Masking")
     stateful = [layer for layer in [model, *layers] if models.is_stateful(layer)]
-    _check_rank_and_axes(expected, shape, add)
-    _check_dtype_and_values(x, embedding, add)
+    # the LSTM-input rules are shapes.input_findings: the same wording and severity as check_lstm_input
+    declared = {"timesteps": expected[1] if len(expected) > 1 else None,
+                "features": expected[2] if len(expected) == 3 else None, "ids": embedding is not None}
+    findings += shapes.input_findings(x, **declared)
+    x, shape = _as_array(x)
+    if x is None:                                                # ragged: nothing else can be checked
+        return Diagnosis(expected, ("list",) + tuple(shape), tuple(findings))
     if y is not None:
         y_arr, y_shape = _as_array(y)
         if y_arr is None or y_shape[0] != shape[0]:
@@ -149,57 +147,6 @@ def _as_array(x):
     if getattr(x, "dtype", None) == object:
         return None, [len(s) for s in x]
     return np.asarray(x), tuple(int(d) for d in x.shape)
-
-
-def _check_rank_and_axes(expected, shape, add):
-    want, got = len(expected), len(shape)
-    if got == want - 1 and expected[-1] == 1 and shape[1:] == tuple(d for d in expected[1:-1]):
-        add(WARNING, "missing-feature-axis",
-            f"x has {got} axes {shape}; the model expects {want} {expected}. Keras 3 silently adds the last axis of "
-            f"size 1. Add it yourself so the shape says what the data is: x[..., np.newaxis].")
-        return
-    if got == want + 1 and shape[-1] == 1:
-        add(WARNING, "extra-trailing-axis",
-            f"x has {got} axes {shape}, one more than the model's {want}: an extra trailing axis of size 1. "
-            f"fit() and predict() silently drop it, so the mistake goes unnoticed (and the next correctly shaped "
-            f"fit() on the same model can fail with 'Cannot take the length of shape with unknown rank'); it "
-            f"usually comes from np.expand_dims on data that already had its feature axis. "
-            f"Fix: np.squeeze(x, axis=-1).")
-        return
-    if got != want:
-        hint = (f" For one sequence use x[np.newaxis]; for {shape[0]} sequences of one feature use x[..., np.newaxis]."
-                if got == 2 else "")
-        add(ERROR, "ndim", f"x has {got} axes {shape}; the model expects {want}: (batch, timesteps, features)"
-                           f"{' for an LSTM' if want == 3 else ''}.{hint}")
-        return
-    if want == 3:
-        if expected[2] is not None and shape[2] != expected[2]:
-            swap = " Timesteps and features look swapped: np.swapaxes(x, 1, 2)." if shape[1] == expected[2] else ""
-            add(ERROR, "features", f"x has {shape[2]} features per step; the model expects {expected[2]}. Select the "
-                                   f"right columns, or rebuild the model with keras.Input(shape=(T, {shape[2]})).{swap}")
-        if expected[1] is not None and shape[1] != expected[1]:
-            add(ERROR, "timesteps", f"x has {shape[1]} timesteps; the model was declared with {expected[1]}. A Sequential "
-                                    f"model may run anyway, silently. Rebuild the windows with timesteps={expected[1]}, "
-                                    f"or declare keras.Input(shape=(None, F)) for any length.")
-
-
-def _check_dtype_and_values(x, embedding, add):
-    kind = x.dtype.kind
-    if kind in "OUSV":
-        add(ERROR, "dtype", f"x has dtype {x.dtype}; a model needs numbers. Convert text to integer ids first.")
-        return
-    if embedding is None and kind in "iub":
-        add(WARNING, "dtype", f"x has dtype {x.dtype}; an LSTM computes in floating point and Keras casts silently. "
-                              f"If these are measurements use x.astype('float32'); if they are token ids, the model "
-                              f"needs an Embedding layer first.")
-    if embedding is not None and kind == "f":
-        add(WARNING, "dtype", f"x has dtype {x.dtype}, but the model starts with an Embedding, which expects integer "
-                              f"ids. Did float data go to the wrong model, or did pad_sequences(dtype='float32') "
-                              f"turn ids into floats?")
-    if kind == "f" and not np.isfinite(x).all():
-        bad = np.argwhere(~np.isfinite(x))[0].tolist()
-        add(ERROR, "nonfinite", f"x has {int((~np.isfinite(x)).sum())} NaN/inf values (first at index {tuple(bad)}); "
-                                f"one NaN makes the loss NaN. Fill or drop them before windowing.")
 
 
 def _first_named(layers, cls_name):

@@ -45,7 +45,7 @@ def test_each_mismatch_is_found(x, code, severity):
 
 def test_swapped_axes_hint():
     d = dg.diagnose(lstm_model(timesteps=20, features=6), np.zeros((4, 6, 20), np.float32))
-    assert "swapped" in str(d)
+    assert "Did you swap timesteps and features?" in str(d)
 
 
 def test_targets_checked():

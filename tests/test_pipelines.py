@@ -161,7 +161,7 @@ def test_mismatched_lengths_message_says_how_to_fix():
 
 def test_a_dataset_is_not_an_array():
     ds = tf.data.Dataset.from_tensor_slices(np.zeros((3, 2, 1)))
-    with pytest.raises(TypeError, match="x: expected a NumPy array or tensor, got"):
+    with pytest.raises(TypeError, match="x: expected a NumPy array, a tensor or a list of sequences, got"):
         pipelines.from_arrays(ds, np.zeros(3))
     with pytest.raises(TypeError, match="y: expected a NumPy array of targets, got"):
         pipelines.from_arrays(np.zeros((3, 2, 1)), ds)

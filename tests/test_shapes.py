@@ -47,7 +47,7 @@ def test_tensor_input_is_accepted():
     (np.zeros((5, 22, 1), int), {}, TypeError, "astype('float32')"),
     (np.array([[[np.nan]], [[1.0]]]), {}, ValueError, "NaN or infinite (first at index (0, 0, 0))"),
     ([np.zeros((3, 1)), np.zeros((4, 1))], {}, TypeError, "pad_sequences"),
-    (np.array([np.zeros(3), np.zeros(4)], dtype=object), {}, TypeError, "dtype is object"),
+    (np.array([np.zeros(3), np.zeros(4)], dtype=object), {}, TypeError, "a list of sequences with different lengths"),
     ("data", {}, TypeError, "expected a NumPy array"),
 ])
 def test_bad_input_is_explained(x, kw, err, words):
@@ -73,3 +73,32 @@ def test_keras_really_squeezes_the_extra_axis_silently():
     model.compile(loss="mse")
     history = model.fit(np.zeros((5, 22, 1, 1), np.float32), np.zeros((5, 1)), epochs=1, verbose=0)
     assert len(history.history["loss"]) == 1
+
+
+@pytest.mark.parametrize("x,kw,codes", [
+    (np.zeros((8, 20)), {"features": 1}, ["missing-feature-axis"]),
+    (np.zeros((8, 20, 1, 1)), {}, ["extra-trailing-axis"]),
+    (np.zeros((4, 20, 0)), {}, ["empty"]),
+    (np.zeros((0, 20, 1)), {}, ["empty"]),
+    (np.zeros((4, 6, 20)), {"timesteps": 20, "features": 6}, ["features", "timesteps"]),
+    (np.zeros((4, 20, 1), dtype=int), {}, ["dtype"]),
+    (np.full((2, 3, 1), np.nan), {}, ["nonfinite"]),
+    ([np.zeros(3), np.zeros(4)], {}, ["ragged"]),
+    (np.zeros((4, 20, 1), dtype=np.float32), {"timesteps": 20, "features": 1}, []),
+])
+def test_input_findings_are_the_one_rule_set(x, kw, codes):
+    findings = shapes.input_findings(x, **kw)
+    assert [f.code for f in findings] == codes
+    if findings:    # check_lstm_input raises the first finding, word for word
+        with pytest.raises((TypeError, ValueError)) as info:
+            shapes.check_lstm_input(x, **kw)
+        assert str(info.value) == findings[0].message
+        assert isinstance(info.value, TypeError) == (findings[0].code in shapes.TYPE_CODES)
+
+
+def test_diagnose_reports_the_same_input_findings():
+    keras = pytest.importorskip("keras")
+    from helpers.diagnose import diagnose
+    model = keras.Sequential([keras.Input((20, 6)), keras.layers.LSTM(2)])
+    x = np.zeros((4, 6, 20), dtype=np.float32)
+    assert diagnose(model, x).findings == tuple(shapes.input_findings(x, timesteps=20, features=6))
