@@ -22,10 +22,8 @@ def month_sequences():
 
 
 def tail_sequences():
-    rng = np.random.default_rng(4)                                        # as in notebook 04
-    lengths = np.clip(rng.lognormal(mean=3.0, sigma=0.8, size=TAIL_N).astype(int), 5, 300)
-    seqs = [rng.normal(size=(n, 2)).astype("float32") for n in lengths]   # each: shape (T_i, 2)
-    return seqs, np.array([s[:, 0].std() for s in seqs], dtype="float32")
+    from helpers import data
+    return data.long_tail_sequences(n=TAIL_N, seed=4)                     # the data of notebook 04
 
 
 def strategies(seqs, y, batch, boundaries):

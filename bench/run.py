@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+from helpers.session import QUIET_ENV, silence_fd2
 
-from helpers.session import silence_fd2  # noqa: E402
+for _name, _value in QUIET_ENV.items():   # before TensorFlow is imported, as helpers.session.start() does
+    os.environ.setdefault(_name, _value)
 
 with silence_fd2():            # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
     import tensorflow  # noqa: E402,F401

@@ -20,6 +20,8 @@ from typing import Sequence
 import numpy as np
 from matplotlib import cbook
 
+from helpers.validate import require_int
+
 DAILY_FEATURES = ("open", "high", "low", "close", "volume", "adj_close")
 MONTHLY_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "DELL", "GOOGL", "ADBE", "^GSPC", "^IXIC")
 
@@ -140,3 +142,25 @@ def _as_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
     if len(names) == 0:
         raise ValueError(f"{arg}: expected at least one name, got an empty list.")
     return tuple(names)
+
+
+def long_tail_sequences(n: int = 512, seed: int = 4) -> tuple[list[np.ndarray], np.ndarray]:
+    """``n`` random sequences whose lengths have a long tail, and one target per sequence.
+
+    Introduced in notebook 04 (bucketing pays off on long-tailed lengths); also measured by
+    ``bench/bench_padding.py``. Lengths are lognormal (mean 3.0, sigma 0.8 of the log, about 20
+    steps typical), clipped to 5..300; every step has 2 features drawn from a standard normal; the
+    target of a sequence is the standard deviation of its first feature. Seeded: the same ``seed``
+    gives the same data everywhere.
+
+    >>> seqs, y = long_tail_sequences(n=3)
+    >>> [s.shape[1] for s in seqs], y.shape
+    ([2, 2, 2], (3,))
+    """
+    n = require_int("n", n, 1, "n=512")
+    seed = require_int("seed", seed, 0, "seed=4")
+    rng = np.random.default_rng(seed)
+    lengths = np.clip(rng.lognormal(mean=3.0, sigma=0.8, size=n).astype(int), 5, 300)
+    sequences = [rng.normal(size=(t, 2)).astype("float32") for t in lengths]   # each: shape (T_i, 2)
+    targets = np.array([s[:, 0].std() for s in sequences], dtype="float32")  # shape: (n,)
+    return sequences, targets

@@ -1,6 +1,8 @@
 import os
 
-# Quiet TensorFlow for tests that import it (same settings as helpers.session.start()).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+from helpers.session import QUIET_ENV
+
+# Quiet TensorFlow for tests that import it (the settings of helpers.session.start()).
+for _name, _value in QUIET_ENV.items():
+    os.environ.setdefault(_name, _value)
 os.environ.setdefault("MPLBACKEND", "Agg")

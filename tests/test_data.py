@@ -65,3 +65,14 @@ def test_split_by_month_gives_19_to_23_trading_days():
 def test_series_rejects_inconsistent_parts():
     with pytest.raises(ValueError, match="do not agree"):
         data.Series("x", np.zeros((3, 2)), np.arange(3).astype("datetime64[D]"), ("a",))
+
+
+def test_long_tail_sequences_are_seeded_and_long_tailed():
+    seqs, y = data.long_tail_sequences()
+    again, _ = data.long_tail_sequences()
+    lengths = np.array([len(s) for s in seqs])
+    assert len(seqs) == 512 and y.shape == (512,) and all(s.shape[1] == 2 and s.dtype == np.float32 for s in seqs)
+    assert all((a == b).all() for a, b in zip(seqs, again))
+    assert lengths.min() >= 5 and lengths.max() <= 300 and np.percentile(lengths, 90) > 2 * np.median(lengths)
+    with pytest.raises(TypeError, match="n: expected an int >= 1"):
+        data.long_tail_sequences(n=2.0)

@@ -52,3 +52,17 @@ def test_check_environment_says_ready_here():
     report = session.check_environment()
     assert report.ok, str(report)
     assert "Ready" in str(report) and "1047 trading days, 390 months" in str(report)
+
+
+def test_quiet_env_and_silence_fd2_are_public():
+    import os
+
+    from helpers import session
+    assert session.QUIET_ENV == {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+    saved = os.dup(2)
+    try:
+        with session.silence_fd2():
+            os.write(2, b"this goes nowhere\n")
+        assert os.fstat(2).st_ino == os.fstat(saved).st_ino      # fd 2 is back
+    finally:
+        os.close(saved)
