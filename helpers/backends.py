@@ -39,6 +39,8 @@ import textwrap
 import threading
 from typing import Any, Callable, Iterable
 
+from helpers.validate import require_number
+
 #: The Keras 3 backends, by the name ``KERAS_BACKEND`` takes.
 BACKENDS = ("tensorflow", "jax", "torch")
 #: The package each backend needs (``jax`` also needs ``jaxlib``).
@@ -242,8 +244,7 @@ def run(fn: Callable, backend: str, *, env: dict[str, str] | None = None, timeou
     if env is not None and (not isinstance(env, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
         raise TypeError(f"env: expected a dict of strings such as {TWO_CPU_DEVICES}, got {env!r}.")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}.")
+    timeout = require_number("timeout", timeout, minimum=0, strict=True, example="60 (seconds)")
     kwargs_json = _plain(kwargs)
     if not available(backend):
         raise ModuleNotFoundError(f"backend: {backend!r} is not installed in this environment. "
@@ -274,8 +275,7 @@ def compare(fn: Callable, backends: Iterable[str] = ("tensorflow", "jax"), *, ti
         raise ValueError("backends: expected at least one backend name, got none.")
     source, name = _source(fn)
     kwargs_json = _plain(kwargs)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}.")
+    timeout = require_number("timeout", timeout, minimum=0, strict=True, example="60 (seconds)")
     for b in names:
         if not available(b):
             raise ModuleNotFoundError(f"backends: {b!r} is not installed in this environment. "

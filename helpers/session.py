@@ -14,6 +14,7 @@ import os
 import platform
 import sys
 
+from helpers import data
 from helpers.report import Report
 from helpers.validate import require_int
 
@@ -126,7 +127,6 @@ def check_environment() -> Report:
                             "re-run `make lab`.")
     lines.append(f"{len(requirements)} required packages checked")
 
-    from helpers import data
     try:
         lines.append(f"sample data: {len(data.daily_stock().values)} trading days, "
                      f"{len(data.monthly_prices(['IBM']).values)} months")

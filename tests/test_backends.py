@@ -75,7 +75,7 @@ def test_run_checks_arguments_and_options():
         backends.run(module_level, "jax", arr=np.zeros(3))
     with pytest.raises(TypeError, match="env: expected a dict of strings"):
         backends.run(module_level, "jax", env={"XLA_FLAGS": 2}, n=1)
-    with pytest.raises(ValueError, match="timeout: expected a positive number"):
+    with pytest.raises(ValueError, match=r"timeout: expected a number such as 60 \(seconds\) with 0 < x, got 0"):
         backends.run(module_level, "jax", timeout=0, n=1)
     with pytest.raises(ValueError, match="unknown backend"):
         backends.run(module_level, "mxnet", n=1)
