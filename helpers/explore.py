@@ -12,7 +12,7 @@ three parts, so that it can be tested and still works without widgets:
 The stored notebooks call ``explore_*(interactive=False)``: a fixed figure that GitHub, the site and
 strict nbval can show and compare. A learner runs ``explore_*()`` to get the sliders.
 
-Import it after ``helpers.session.start()``: it imports Keras (through :mod:`helpers.stateful`).
+Import it after ``helpers.session.start()``: it imports TensorFlow (through :mod:`helpers.pipelines`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers import data, padding, plots, stateful
+from helpers import data, padding, pipelines, plots, stateful
 from helpers.validate import as_series, require_choice, require_flag, require_int, require_int_list
 
 LAYOUTS = ("streams", "consecutive")
@@ -339,7 +339,7 @@ def bucket_layout(lengths: Any, boundaries: Any = (), batch_size: int = 8) -> Bu
         bounds: list[int] = []
     else:
         bounds = require_int_list("boundaries", boundaries, minimum=1)
-        bounds, _ = padding.check_buckets(bounds, [batch_size] * (len(bounds) + 1))
+        bounds, _ = pipelines.check_buckets(bounds, [batch_size] * (len(bounds) + 1))
     groups = [np.arange(s, min(s + batch_size, len(n))) for s in range(0, len(n), batch_size)]
     masks = {
         "global padding": [_mask(n[g], int(n.max())) for g in groups],
@@ -377,7 +377,7 @@ def explore_buckets(
 
     def draw(layout):
         title = f"batches of {layout.batch_size}; bucket boundaries {list(layout.boundaries)}"
-        return _plot_masks(layout.masks, title=title)
+        return plots.plot_masks(layout.masks, title=title)
 
     values = {"boundaries": boundaries, "batch_size": batch_size}
     return _explore(
@@ -516,6 +516,3 @@ def _buckets(n: np.ndarray, boundaries: list[int], batch_size: int) -> list[np.n
             out.append(np.array(open_.pop(key)))
     out += [np.array(open_[key]) for key in sorted(open_)]
     return out
-
-
-_plot_masks = getattr(plots, "plot_masks", None) or padding.plot_masks  # plots.plot_masks once issue 14 moves it

@@ -7,6 +7,7 @@ Introduced in notebook 01 (:func:`plot_batch_on_series`); notebook 02 adds :func
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,7 +15,7 @@ from matplotlib.colors import ListedColormap
 
 from helpers.padding import as_mask_list, mask_stats
 from helpers.stateful import StatefulBatches, step_index
-from helpers.validate import as_series, require_int
+from helpers.validate import as_series, require_choice, require_flag, require_int
 from helpers.windows import count_windows
 
 
@@ -75,6 +76,315 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
                           fontsize=10)
     sub.set_xlabel("timesteps →  (each row: features ↓)")
     return fig
+
+
+# ----------------------------------------------------------------------------------------------
+# Training, pipelines, devices (notebooks 01, 03, 06); the explorables' pictures (helpers.explore)
+# ----------------------------------------------------------------------------------------------
+
+
+def plot_loss_curves(history: Any, *, title: str | None = None, ylabel: str = "loss (MSE)", log: bool = False):
+    """Train and validation loss per epoch, the best validation epoch marked (notebook 01, section 8).
+
+    ``history`` is what ``model.fit`` returns (a ``keras.callbacks.History``) or its ``.history``
+    dict: ``"loss"`` per epoch and, optionally, ``"val_loss"`` of the same length. Returns the figure.
+
+    >>> fig = plot_loss_curves({"loss": [0.45, 0.04, 0.03], "val_loss": [1.06, 0.9, 0.68]})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+    ['train', 'validation']
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping):
+        raise TypeError(
+            f"history: expected what model.fit returns (a History) or its .history dict, got "
+            f"{type(history).__name__}. Fix: history = model.fit(...); plot_loss_curves(history)."
+        )
+    if "loss" not in logs:
+        raise ValueError(f"history: has no 'loss' (keys: {sorted(logs)}). Fix: pass model.fit(...)'s return value.")
+    log = require_flag("log", log)
+    curves = {"train": _epoch_values("history['loss']", logs["loss"])}
+    if "val_loss" in logs:
+        curves["validation"] = _epoch_values("history['val_loss']", logs["val_loss"])
+        if len(curves["validation"]) != len(curves["train"]):
+            raise ValueError(
+                f"history: {len(curves['train'])} training losses but {len(curves['validation'])} "
+                f"validation losses; expected one of each per epoch."
+            )
+    if log and any((v <= 0).any() for v in curves.values()):
+        raise ValueError("log: a log scale needs losses > 0, and some are <= 0. Fix: log=False.")
+    epochs = np.arange(1, len(curves["train"]) + 1)
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    for (name, values), style in zip(curves.items(), ("-o", "-s"), strict=False):
+        ax.plot(epochs, values, style, ms=4, label=name)
+    if "validation" in curves:
+        best = int(np.argmin(curves["validation"]))
+        ax.plot(
+            epochs[best],
+            curves["validation"][best],
+            "*",
+            ms=14,
+            color="C1",
+            mec="0.2",
+            label=f"lowest validation loss: epoch {epochs[best]}",
+        )
+    ax.set_xticks(epochs if len(epochs) <= 20 else ax.get_xticks())
+    ax.set_xlim(0.5, len(epochs) + 0.5)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or "loss per epoch: training (on the batches) and validation (after each epoch)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_timings(timings: Mapping[str, Any], *, spread: str = "minmax", unit: str = "s", title: str | None = None):
+    """Grouped bars of repeated timings, with their spread as error bars (notebook 03, section 5).
+
+    ``timings`` maps a group (e.g. a pipeline) to its repeated measurements, or to a mapping of bar
+    name to repeats: ``{"plain": {"epoch 1": [0.58], "later epochs": [0.55, 0.56]}, ...}``. Each bar is
+    the median of its repeats; the error bar spans min to max (``spread="minmax"``) or the first to
+    the third quartile (``"quartiles"``). Returns the figure.
+
+    >>> fig = plot_timings({"plain": [0.55, 0.58, 0.57], "cache": [0.57, 0.06, 0.06]})
+    >>> [round(float(p.get_height()), 2) for p in fig.axes[0].patches]
+    [0.57, 0.06]
+    """
+    spread = require_choice(
+        "spread", spread, ("minmax", "quartiles"), meaning="the error bar spans min-max or the quartiles"
+    )
+    if not isinstance(timings, Mapping) or not timings:
+        raise TypeError(
+            f"timings: expected a non-empty dict {{group: [seconds, ...]}} or {{group: {{bar: "
+            f"[seconds, ...]}}}}, got {timings!r:.80}."
+        )
+    nested = {str(g): (dict(v) if isinstance(v, Mapping) else {"": v}) for g, v in timings.items()}
+    bar_names = list(dict.fromkeys(name for bars in nested.values() for name in bars))
+    fig, ax = plt.subplots(figsize=(1.6 + 1.1 * len(nested) * max(1, len(bar_names)) ** 0.5, 3.6))
+    width = 0.8 / len(bar_names)
+    for j, name in enumerate(bar_names):
+        xs, heights, low, high = [], [], [], []
+        for g, (group, bars) in enumerate(nested.items()):
+            if name not in bars:
+                continue
+            values = _epoch_values(f"timings[{group!r}]" + (f"[{name!r}]" if name else ""), bars[name])
+            if (values < 0).any():
+                raise ValueError(f"timings[{group!r}]: times must be >= 0, got {values.min()}.")
+            lo, mid, hi = (
+                np.percentile(values, (25, 50, 75))
+                if spread == "quartiles"
+                else (values.min(), np.median(values), values.max())
+            )
+            xs.append(g + (j - (len(bar_names) - 1) / 2) * width)
+            heights.append(mid)
+            low.append(mid - lo)
+            high.append(hi - mid)
+        ax.bar(
+            xs,
+            heights,
+            width * 0.92,
+            yerr=[low, high],
+            capsize=3,
+            label=name or None,
+            color=f"C{j}",
+            error_kw={"ecolor": "0.25", "lw": 1},
+        )
+    ax.set_xticks(range(len(nested)), list(nested))
+    ax.set_ylabel(f"time ({unit})")
+    what = "min to max" if spread == "minmax" else "quartiles"
+    ax.set_title(title or f"median of the repeats; error bars: {what}")
+    if len(bar_names) > 1 or bar_names[0]:
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_replica_split(
+    global_batch: int,
+    n_replicas: int,
+    n_samples: int,
+    *,
+    drop_remainder: bool = False,
+    max_rows: int = 8,
+    title: str | None = None,
+):
+    """How each global batch, the last partial one too, is cut into per-replica pieces (notebook 06, section 3).
+
+    One bar per step (a global batch), cut into one piece per replica with its number of samples,
+    from :func:`helpers.distribute.per_replica_batch_sizes`. With more than ``max_rows`` steps, the
+    first ``max_rows - 1`` and the last are drawn. Returns the figure.
+
+    >>> fig = plot_replica_split(64, 2, 70)
+    >>> [int(p.get_width()) for p in fig.axes[0].patches]
+    [32, 32, 3, 3]
+    """
+    from helpers.distribute import per_replica_batch_sizes  # here, not on top: it loads TensorFlow
+
+    steps = per_replica_batch_sizes(global_batch, n_samples, n_replicas, drop_remainder=drop_remainder)
+    max_rows = require_int("max_rows", max_rows, 2)
+    if not steps:
+        raise ValueError(
+            f"n_samples: {n_samples} samples make no full global batch of {global_batch} with "
+            f"drop_remainder=True, so there is nothing to draw. Fix: drop_remainder=False."
+        )
+    shown = list(range(len(steps))) if len(steps) <= max_rows else [*range(max_rows - 1), len(steps) - 1]
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.45 * len(shown)))
+    colors = plt.cm.tab10(np.arange(n_replicas) % 10)
+    for row, step in enumerate(shown):
+        left = 0
+        for r, size in enumerate(steps[step]):
+            ax.barh(
+                row,
+                size,
+                left=left,
+                color=colors[r],
+                edgecolor="white",
+                height=0.7,
+                label=f"replica {r}" if row == 0 else None,
+            )
+            ax.text(
+                left + size / 2 if size else left,
+                row,
+                str(size),
+                ha="center" if size else "left",
+                va="center",
+                fontsize=8,
+                color="white" if size else "firebrick",
+            )
+            left += size
+    labels = [f"step {s}" + (" (last)" if s == len(steps) - 1 and sum(steps[s]) < global_batch else "") for s in shown]
+    ax.set_yticks(range(len(shown)), labels)
+    if len(shown) < len(steps):
+        ax.axhline(len(shown) - 1.5, color="0.5", ls=":", lw=1)
+        ax.text(
+            global_batch / 2,
+            len(shown) - 1.5,
+            f"... {len(steps) - len(shown)} more steps like these ...",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.3",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+    ax.invert_yaxis()
+    ax.set_xlim(0, global_batch * 1.02)
+    ax.set_xlabel("samples of the global batch")
+    ax.set_title(
+        title or f"{n_samples} samples, global batch {global_batch}, {n_replicas} replicas: {len(steps)} steps"
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_window_layout(layout: Any, *, series: np.ndarray | None = None, title: str | None = None):
+    """Which steps each window reads, where its target is, and which batch it falls into.
+
+    ``layout`` is a :class:`helpers.explore.WindowLayout`; ``series``, if given, is drawn above
+    (its first feature). One bar per window (colour: its batch; grey and hatched: dropped by
+    ``drop_remainder``), a dot at its target. Returns the figure.
+    """
+    fig = plt.figure(figsize=(10, 4.6 if series is not None else 3.6))
+    grid = fig.add_gridspec(2 if series is not None else 1, 1, height_ratios=(1, 1.6) if series is not None else (1,))
+    ax = fig.add_subplot(grid[-1])
+    if series is not None:
+        top = fig.add_subplot(grid[0], sharex=ax)
+        values = as_series(series)[:, 0]
+        top.plot(np.arange(len(values)), values, color="0.3", lw=1.2)
+        top.set_ylabel("series")
+        top.tick_params(labelbottom=False)
+    colors = plt.cm.tab10(np.arange(max(layout.n_batches, 1)) % 10)
+    for w, (start, target, batch) in enumerate(zip(layout.starts, layout.targets, layout.batch, strict=True)):
+        kept = batch >= 0
+        ax.barh(
+            w,
+            layout.timesteps,
+            left=start - 0.5,
+            height=0.7,
+            color=colors[batch] if kept else "0.85",
+            hatch=None if kept else "//",
+            edgecolor="0.5" if not kept else "none",
+        )
+        ax.plot(target, w, "o", ms=4, color=colors[batch] if kept else "0.5")
+    ax.set_xlim(-0.5, layout.n_steps - 0.5)
+    ax.set_ylim(layout.n_windows - 0.5, -0.5)
+    ax.set_xlabel("time step in the series (bar: the window's inputs, dot: its target)")
+    ax.set_ylabel("window")
+    if 0 < layout.n_batches <= 12:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colors[b]) for b in range(layout.n_batches)]
+        labels = [f"batch {b}" for b in range(layout.n_batches)]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    fig.axes[-1 if series is not None else 0].set_title(title or layout.summary.splitlines()[0], fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_stream_layout(layout: Any, *, title: str | None = None):
+    """Which stretch of the series each row of each batch reads, and where a row does not continue.
+
+    ``layout`` is a :class:`helpers.explore.StreamLayout`. Left: one bar per (batch, row) chunk at the
+    steps it reads, numbered by batch. Right: the step each row's state sees, in feeding order. Red
+    crosses mark a row whose next batch does not start right after where it stopped. Returns the figure.
+    """
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 0.9 + 0.5 * max(layout.batch_size, 4)), gridspec_kw={"width_ratios": (1.6, 1)}
+    )
+    colors = plt.cm.tab10(np.arange(layout.n_batches) % 10)
+    for k in range(layout.n_batches):
+        for i in range(layout.batch_size):
+            start = int(layout.index[k, i, 0])
+            left.barh(i, layout.timesteps, left=start, height=0.7, color=colors[k], edgecolor="white", lw=0.5)
+            if layout.n_batches * layout.batch_size <= 120:
+                left.text(start + layout.timesteps / 2, i, str(k), ha="center", va="center", fontsize=7, color="white")
+    feed = np.arange(layout.n_batches * layout.timesteps)
+    for i in range(layout.batch_size):
+        right.plot(feed, layout.index[:, i, :].ravel(), lw=1.2, label=f"row {i}" if i < 10 else None)
+    for k, i in layout.breaks:
+        left.plot(layout.index[k + 1, i, 0], i, "x", color="red", ms=9, mew=2)
+        right.plot((k + 1) * layout.timesteps, layout.index[k + 1, i, 0], "x", color="red", ms=9, mew=2)
+    left.set_xlim(0, layout.n_steps)
+    left.set_ylim(layout.batch_size - 0.5, -0.5)
+    left.set_xlabel("time step in the series (number: the batch that feeds it)")
+    left.set_ylabel("batch row")
+    right.set_xlabel("position in the row's feed (batch x timesteps)")
+    right.set_ylabel("step the state sees")
+    verdict = (
+        "continuous: every row goes on where it stopped"
+        if layout.continuous
+        else f"broken: {len(layout.breaks)} of {layout.jumps.size} hand-overs do not continue (red x)"
+    )
+    left.set_title(
+        title
+        or f"layout '{layout.layout}': {layout.n_batches} batches of shape "
+        f"({layout.batch_size}, {layout.timesteps}, features)",
+        fontsize=10,
+    )
+    right.set_title(verdict, fontsize=10, color="0.1" if layout.continuous else "firebrick")
+    fig.tight_layout()
+    return fig
+
+
+def close(fig) -> None:
+    """Close a figure made here (the explorables draw a new one on every change and close the old)."""
+    plt.close(fig)
+
+
+def _epoch_values(name: str, values: Any) -> np.ndarray:
+    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{name}: expected a list of numbers, got {values!r:.60} ({type(values).__name__}).")
+    try:
+        out = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a list of numbers, got {values!r:.60}.") from None
+    if out.ndim != 1 or out.size == 0:
+        raise ValueError(f"{name}: expected a non-empty 1-D list of numbers, got shape {out.shape}.")
+    if not np.isfinite(out).all():
+        raise ValueError(
+            f"{name}: contains NaN or infinity at position {int(np.argmin(np.isfinite(out)))}; "
+            f"a diverged run has no curve to draw. Fix: plot the epochs before it diverged."
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- notebook 02: stateful layouts

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
-from helpers import distribute, explore, padding, plots, stateful, windows
+from helpers import distribute, explore, padding, pipelines, plots, stateful, windows
 
 
 @pytest.fixture(autouse=True)
@@ -226,7 +226,7 @@ def test_month_lengths_are_notebook_04s():
 
 def _tf_masks(lengths, boundaries, batch_size):
     sequences = [np.ones((n, 1), dtype="float32") for n in lengths]
-    ds = padding.bucket_dataset(sequences, boundaries=boundaries, batch_sizes=[batch_size] * (len(boundaries) + 1))
+    ds = pipelines.bucket_dataset(sequences, boundaries=boundaries, batch_sizes=[batch_size] * (len(boundaries) + 1))
     return padding.batch_masks(ds)
 
 
