@@ -86,6 +86,12 @@ def input_findings(x: Any, *, timesteps: int | None = None, features: int | None
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features). Your model "
                 f"expects 1 feature, so this looks like (batch={shape[0]}, timesteps={shape[1]}) without the feature "
                 f"axis. Keras 3 adds it silently; be explicit: x[..., np.newaxis].")
+        elif features is not None and timesteps == shape[1]:
+            add(ERROR, "ndim",
+                f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features). It looks like "
+                f"(batch={shape[0]}, timesteps={shape[1]}) without the feature axis, and the model expects "
+                f"{features} features per step: build the windows from all {features} feature columns, "
+                f"shape ({shape[0]}, {shape[1]}, {features}).")
         elif features is not None and shape[1] == features:
             add(ERROR, "ndim",
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features), and its last "

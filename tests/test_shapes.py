@@ -78,6 +78,7 @@ def test_keras_really_squeezes_the_extra_axis_silently():
 @pytest.mark.parametrize("x,kw,codes", [
     (np.zeros((8, 20)), {"features": 1}, ["missing-feature-axis"]),
     (np.zeros((8, 20, 1, 1)), {}, ["extra-trailing-axis"]),
+    (np.zeros((16, 20)), {"timesteps": 20, "features": 3}, ["ndim"]),
     (np.zeros((4, 20, 0)), {}, ["empty"]),
     (np.zeros((0, 20, 1)), {}, ["empty"]),
     (np.zeros((4, 6, 20)), {"timesteps": 20, "features": 6}, ["features", "timesteps"]),
@@ -102,3 +103,11 @@ def test_diagnose_reports_the_same_input_findings():
     model = keras.Sequential([keras.Input((20, 6)), keras.layers.LSTM(2)])
     x = np.zeros((4, 6, 20), dtype=np.float32)
     assert diagnose(model, x).findings == tuple(shapes.input_findings(x, timesteps=20, features=6))
+
+
+def test_a_2d_batch_gets_the_hint_that_fits_it():
+    def message(shape, **kw):
+        return shapes.input_findings(np.zeros(shape), **kw)[0].message
+    assert "x[:, np.newaxis, :] -> (22, 1, 6)" in message((22, 6), features=6)
+    assert "build the windows from all 3 feature columns" in message((16, 20), timesteps=20, features=3)
+    assert "x[..., np.newaxis] -> (16, 20, 1)" in message((16, 20))
