@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from helpers.report import Report
-from helpers.validate import as_sequence_list, require_choice, require_int, require_number
+from helpers.validate import as_sequence_list, require_choice, require_int, require_int32, require_number
 
 PADDING_MODES = ("pre", "post")
 
@@ -67,6 +67,8 @@ def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", tru
         maxlen = require_int("maxlen", maxlen, 1, "maxlen=20 (or None: the longest sequence)")
     value = require_number("value", value, example="0.0")
     floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)
+    if not floats:
+        require_int32("sequences", np.concatenate(seqs))
     if not floats and float(value) != int(value):
         raise ValueError(f"value: {value!r} is not an integer, but the sequences hold integer ids; "
                          f"pick an integer padding id (usually 0).")
@@ -191,6 +193,9 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
     if not hasattr(dataset, "__iter__") or isinstance(dataset, (str, bytes, np.ndarray)):
         raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset), "
                         f"got {type(dataset).__name__}. For one padded array use step_mask(x).")
+    if hasattr(dataset, "cardinality") and int(dataset.cardinality()) == -1:   # tf.data.INFINITE_CARDINALITY
+        raise ValueError("dataset: it repeats forever (.repeat() without a count), so reading its masks would never "
+                         "end. Fix: pass the dataset before .repeat(), or dataset.take(n).")
     masks = []
     for element in dataset:
         x = element[0] if isinstance(element, (tuple, list)) else element
@@ -271,4 +276,3 @@ def as_mask_list(masks: Any) -> list[np.ndarray]:
     if not out:
         raise ValueError("masks: got none; expected at least one (batch, timesteps) mask.")
     return out
-

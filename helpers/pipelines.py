@@ -32,6 +32,7 @@ from helpers.validate import (
     require_finite,
     require_flag,
     require_int,
+    require_int32,
     require_int_list,
     require_number,
     require_numeric,
@@ -316,10 +317,7 @@ def _ragged(seqs: list[np.ndarray]):
     if np.issubdtype(values.dtype, np.floating):
         values = values.astype(np.float32)
     else:   # ids as int32, like pad_sequences: a Python int padding value (-1) then matches the dtype
-        info = np.iinfo(np.int32)
-        if values.min() < info.min or values.max() > info.max:
-            raise ValueError(f"sequences: integer values from {values.min()} to {values.max()} do not fit int32; "
-                             f"ids must be below {info.max:,}. Fix: renumber the vocabulary from 1.")
+        require_int32("sequences", values)
         values = values.astype(np.int32)
     return tf.RaggedTensor.from_row_lengths(values, np.array([len(s) for s in seqs], dtype=np.int64))
 

@@ -133,6 +133,14 @@ def require_finite(name: str, values: Any, *, fix: str = "Drop or fill them firs
     return arr
 
 
+def require_int32(name: str, values: np.ndarray) -> None:
+    """``ValueError`` if integer ids would wrap around when cast to int32 (as ``pad_sequences`` and tf.data do)."""
+    info = np.iinfo(np.int32)
+    if values.size and np.issubdtype(values.dtype, np.integer) and (values.min() < info.min or values.max() > info.max):
+        raise ValueError(f"{name}: integer values from {values.min()} to {values.max()} do not fit int32; "
+                         f"ids must be below {info.max:,}. Fix: renumber the vocabulary from 1.")
+
+
 def require_numeric(name: str, arr: np.ndarray, *, fix: str = "") -> None:
     """``TypeError`` unless ``arr`` holds integers or floats (bool, text and objects are refused)."""
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):

@@ -219,3 +219,15 @@ def test_pad_mode_of_wrong_type_is_a_type_error(kwargs):
     with pytest.raises(TypeError, match=re.escape(f"{arg}: expected the string 'pre' or 'post'")) as info:
         padding.pad([[1.0, 2.0]], **kwargs)
     assert "Fix:" in str(info.value)
+
+
+def test_pad_refuses_ids_that_would_wrap_around_in_int32():
+    with pytest.raises(ValueError, match="sequences: integer values from 1 to 1099511627776 do not fit int32"):
+        padding.pad([[1, 2**40]])
+
+
+def test_batch_masks_refuses_an_infinite_dataset():
+    tf = pytest.importorskip("tensorflow")
+    ds = tf.data.Dataset.from_tensor_slices(np.ones((4, 3, 1), np.float32)).batch(2).repeat()
+    with pytest.raises(ValueError, match="^dataset: it repeats forever"):
+        padding.batch_masks(ds)
