@@ -5,8 +5,9 @@ claims about seconds (a full-batch epoch costs far less than 89 updates of 8; ba
 per epoch than batch 32) are quoted from this table, never timed in a test."""
 
 import numpy as np
-
 from run import Row
+
+from helpers import data, pipelines, windows
 
 EPOCHS, ROUNDS, TIMESTEPS = 4, 3, 20
 BATCHES = (8, 32, 128, 712)
@@ -14,8 +15,6 @@ BATCHES = (8, 32, 128, 712)
 
 def run(progress):
     import keras
-
-    from helpers import data, pipelines, windows
 
     split = windows.chronological_split(np.log(data.daily_stock(["volume"]).values))
     x, y = windows.make_windows(split.train, TIMESTEPS)                   # shape: (712, 20, 1), (712, 1)

@@ -4,15 +4,15 @@ seeded long-tailed length distribution. Ratios are against global padding, measu
 """
 
 import numpy as np
-
 from run import Row, timeit
+
+from helpers import data, padding, pipelines
 
 MONTH_BATCH, TAIL_BATCH, TAIL_N = 8, 64, 512
 TAIL_BOUNDARIES = [16, 24, 32, 48, 64, 96, 128]
 
 
 def month_sequences():
-    from helpers import data
     stock = data.daily_stock(["close", "volume"])
     values = np.log(stock.values)                                          # shape: (1047, 2)
     values = (values - values.mean(axis=0)) / values.std(axis=0)
@@ -22,13 +22,11 @@ def month_sequences():
 
 
 def tail_sequences():
-    from helpers import data
     return data.long_tail_sequences(n=TAIL_N, seed=4)                     # the data of notebook 04
 
 
 def strategies(seqs, y, batch, boundaries):
     import tensorflow as tf
-    from helpers import padding, pipelines
     return {
         "global padding (pad_sequences + batch)": tf.data.Dataset.from_tensor_slices((padding.pad(seqs), y)).batch(batch),
         "per-batch padding (padded_batch)": pipelines.to_dataset(seqs, y).padded_batch(batch),
@@ -39,7 +37,6 @@ def strategies(seqs, y, batch, boundaries):
 
 def run(progress):
     import keras
-    from helpers import padding
 
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(None, 2))                                 # shape: (batch, timesteps, 2)

@@ -15,14 +15,14 @@ so more parallel calls alone stay near the core count; a load that waits (this o
 with a larger pool. Median of PASSES alternated passes per case (the notebook quotes it as a range)."""
 
 import numpy as np
-
 from run import Row
+
+from helpers import data, pipelines, windows
 
 DELAY, EPOCHS, TIMESTEPS, BATCH, ROUNDS, PASSES = 0.0005, 5, 20, 32, 3, 7
 
 
 def _windows():
-    from helpers import data, windows
     split = windows.chronological_split(np.log(data.daily_stock(["volume"]).values))
     return windows.make_windows(split.train, TIMESTEPS)          # shape: (712, 20, 1), (712, 1)
 
@@ -36,7 +36,6 @@ def _model():
 
 
 def _epochs(model, dataset) -> list[float]:
-    from helpers import pipelines
     log = pipelines.EpochLog()
     model.fit(dataset, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=[log])
     assert log.updates == [pipelines.steps_per_epoch(712, BATCH)] * EPOCHS
@@ -45,8 +44,6 @@ def _epochs(model, dataset) -> list[float]:
 
 def run(progress):
     import tensorflow as tf
-
-    from helpers import pipelines
 
     x, y = _windows()
     base = tf.data.Dataset.from_tensor_slices((x, y))
@@ -95,8 +92,6 @@ def _thread_pool(base, progress) -> list:
     import time
 
     import tensorflow as tf
-
-    from helpers import pipelines
 
     def mapped(calls, pool=None):
         ds = base.map(pipelines.SimulatedLoad(DELAY), num_parallel_calls=calls).batch(BATCH)

@@ -1,8 +1,9 @@
 """Windowing a 1,000,000-step series: the helper (a strided view) against a Python loop and Keras."""
 
 import numpy as np
-
 from run import Row, timeit
+
+from helpers import windows
 
 STEPS, TIMESTEPS = 1_000_000, 20
 
@@ -24,7 +25,6 @@ def keras_materialised(series):
 
 
 def run(progress):
-    from helpers import windows
     series = np.random.default_rng(0).normal(size=(STEPS, 1)).astype(np.float32)  # shape: (T, 1)
     group = f"windowing {STEPS:,} steps, T={TIMESTEPS}"
     helper = lambda: windows.make_windows(series, TIMESTEPS)  # noqa: E731
