@@ -113,6 +113,10 @@ def batch_sizes(dataset: tf.data.Dataset) -> list[int]:
     if not isinstance(first, tf.TensorSpec) or first.shape.rank in (None, 0):
         raise ValueError(f"dataset: its elements are {dataset.element_spec}, not batches; "
                          f"call .batch(batch_size) first.")
+    if first.dtype.is_floating and first.shape.rank == 2 and first.shape.is_fully_defined():
+        raise ValueError(f"dataset: its elements have shape {tuple(first.shape)}: one window (timesteps, features) "
+                         f"each, not a batch of them (a batch of LSTM input has 3 axes). Call .batch(batch_size) "
+                         f"first.")
     if dataset.cardinality() == tf.data.INFINITE_CARDINALITY:
         raise ValueError("dataset: it repeats forever (.repeat() without a count), so counting its batches would "
                          "never end. Fix: pass the dataset before .repeat(), or dataset.take(n).")

@@ -87,3 +87,9 @@ def test_pipeline_order_pending_right_wrong():
     assert "very end" in str(early_prefetch)
     assert "exactly once" in str(nb03.check_pipeline_order(["map", "batch"]))
     assert "list of step names" in str(nb03.check_pipeline_order("map cache shuffle batch prefetch"))
+
+
+def test_validation_check_reports_a_repeated_dataset_instead_of_hanging():
+    x, y = np.zeros((10, 3, 1), np.float32), np.zeros((10, 1), np.float32)
+    report = nb03.check_validation_dataset(pipelines.from_arrays(x, y, batch_size=64).repeat(), x, y)
+    assert not report.ok and "repeats forever" in str(report)

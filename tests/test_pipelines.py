@@ -367,3 +367,10 @@ def test_bucket_dataset_bad_data():
 def test_batch_sizes_refuses_an_infinite_dataset():
     with pytest.raises(ValueError, match=r"^dataset: it repeats forever"):
         pipelines.batch_sizes(tf.data.Dataset.range(5).batch(2).repeat())
+
+
+def test_batch_sizes_refuses_unbatched_windows():
+    unbatched = tf.data.Dataset.from_tensor_slices((np.zeros((6, 20, 1), np.float32), np.zeros((6, 1))))
+    with pytest.raises(ValueError, match=r"^dataset: its elements have shape \(20, 1\): one window"):
+        pipelines.batch_sizes(unbatched)
+    assert pipelines.batch_sizes(unbatched.batch(4, drop_remainder=True)) == [4]

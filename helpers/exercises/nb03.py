@@ -51,6 +51,9 @@ def check_validation_dataset(answer: Any, x_val: np.ndarray, y_val: np.ndarray, 
     if spec[0].shape.rank != 3:
         return Report(False, f"{label}: x has shape {spec[0].shape} per element, not (batch, timesteps, "
                              f"features).", ("Batch the dataset: .batch(64).",))
+    if answer.cardinality() == tf.data.INFINITE_CARDINALITY:
+        return Report(False, f"{label}: the dataset repeats forever.",
+                      ("Keras repeats the validation data by itself each epoch: leave out .repeat().",))
     expected = [len(x_val[i:i + VAL_BATCH]) for i in range(0, len(x_val), VAL_BATCH)]
     sizes = pipelines.batch_sizes(answer)
     if sizes != expected:
