@@ -4,9 +4,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from helpers import plots, stateful  # noqa: E402
+from helpers import plots, stateful
 
 
 def test_plot_batch_on_series_draws_series_and_batch():
