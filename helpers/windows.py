@@ -50,6 +50,40 @@ def make_windows(series: np.ndarray, timesteps: int, *, horizon: int = 1, stride
     return x, y
 
 
+def sample_windows(series: np.ndarray, timesteps: int, *, horizon: int = 1, width: int = 1, stride: int = 1,
+                   sampling_rate: int = 1,
+                   target_columns: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs ``(N, timesteps, F)`` and multi-step targets ``(N, width, n_targets)`` from a ``(T, F)`` series.
+
+    The two arguments of ``keras.utils.timeseries_dataset_from_array`` that :func:`make_windows` lacks
+    (notebook 03, section 4.2): ``sampling_rate`` and a target of ``width`` consecutive values.
+    Window ``i`` reads rows ``i*stride + sampling_rate*t`` for ``t = 0 .. timesteps-1``; with its last
+    input row ``L``, its targets are rows ``L + horizon .. L + horizon + width - 1``.
+    ``width=1, sampling_rate=1`` gives :func:`make_windows`' windows, with a target axis of length 1.
+    Unlike :func:`make_windows`, the inputs are a copy.
+
+    >>> x, y = sample_windows(np.arange(12), 3, width=2, sampling_rate=2)
+    >>> x.shape, y.shape, x[0, :, 0].tolist(), y[0, :, 0].tolist()
+    ((6, 3, 1), (6, 2, 1), [0, 2, 4], [5, 6])
+    """
+    series = as_series(series)
+    for arg, value in (("timesteps", timesteps), ("horizon", horizon), ("width", width), ("stride", stride),
+                       ("sampling_rate", sampling_rate)):
+        require_int(arg, value, 1)
+    cols = check_columns(target_columns, series.shape[1])
+    reach = (timesteps - 1) * sampling_rate + horizon + width        # rows one window and its targets span
+    if len(series) < reach:
+        raise ValueError(f"series: {len(series)} steps are too short for one window: (timesteps - 1) * sampling_rate "
+                         f"+ horizon + width = ({timesteps} - 1) * {sampling_rate} + {horizon} + {width} = {reach} "
+                         f"steps. Fix: a longer series, or smaller timesteps, sampling_rate, horizon or width.")
+    n = (len(series) - reach) // stride + 1
+    starts = stride * np.arange(n)[:, np.newaxis]                     # shape: (N, 1)
+    x = series[starts + sampling_rate * np.arange(timesteps)]        # shape: (N, timesteps, F)
+    last = starts + (timesteps - 1) * sampling_rate                  # shape: (N, 1): each window's last input row
+    y = series[last + horizon + np.arange(width)][..., cols]         # shape: (N, width, n_targets)
+    return x, y
+
+
 @dataclass(frozen=True)
 class Split:
     """A chronological train/validation/test split, scaled with training statistics only."""
