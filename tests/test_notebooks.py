@@ -159,6 +159,21 @@ def test_no_stderr_no_machine_paths_no_progress_debris(nb):
                 f"{nb.path.name}: code cell {i} stores progress-bar debris (\\b or \\r): re-run `make execute`"
 
 
+HELPER_NAME = re.compile(r"\bhelpers\.([a-z_]+)\.([A-Za-z_]\w*)")
+
+
+def test_helpers_named_in_the_text_exist(nb):
+    """`helpers.module.name` in a notebook's text must be real: a move between modules leaves no stale name."""
+    import importlib
+
+    for module, name in sorted(set(HELPER_NAME.findall(markdown(nb)))):
+        try:
+            found = hasattr(importlib.import_module(f"helpers.{module}"), name)
+        except ImportError:
+            found = False
+        assert found, f"{nb.path.name}: the text names helpers.{module}.{name}, which does not exist"
+
+
 def test_stored_outputs_need_no_widgets(nb):
     """An explorable's stored output is its static figure: GitHub, the site and nbval cannot show a
     widget, and a stored widget view is stale the moment the kernel stops."""
