@@ -7,6 +7,8 @@ Introduced in notebook 01 (:func:`layer_shapes`) and notebook 02 (stateful LSTMs
 - :func:`stateful_layers`, :func:`reset_all` (Keras 3 models have no ``reset_states()``),
   :func:`states`, :func:`state_size`.
 - :class:`ResetStates`, :class:`ResetForValidation`, :class:`StateLog`: callbacks for ``fit``.
+- :func:`reset_rows` and its callback :class:`ResetRows`: reset some batch rows, keep the others
+  (Keras resets a whole layer only; notebook 02 section 5.3).
 - :func:`inference_twin`: the same model with another batch size (or stateless), same weights.
 - :func:`predict_chunks`: feed a stateful model its batches in order (a ``StatefulBatches``).
 - :func:`layer_shapes`: each layer's output shape with named axes.
@@ -23,7 +25,7 @@ import keras
 import numpy as np
 
 from helpers.shapes import describe
-from helpers.stateful import StatefulBatches
+from helpers.stateful import PackedBatches, StatefulBatches
 from helpers.validate import require_flag, require_int
 
 
@@ -183,6 +185,69 @@ class StateLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.at_end.append(state_size(self.model))
+
+
+def reset_rows(model: Any, rows: Any) -> int:
+    """Zero the state of the batch rows ``rows`` in every stateful layer; the other rows keep theirs.
+
+    Introduced in notebook 02 (section 5.3). Keras resets a whole layer (``layer.reset_state()``),
+    never one row: this is the per-row reset for rows that start a new series while the others carry
+    on. Returns how many rows were reset.
+
+    >>> m = keras.Sequential([keras.Input(batch_shape=(3, 2, 1)), keras.layers.LSTM(2, stateful=True)])
+    >>> _ = m(np.ones((3, 2, 1), "float32")); reset_rows(m, [1])
+    1
+    >>> [bool((h != 0).any()) for h in states(m)[m.layers[0].name][0]]
+    [True, False, True]
+    """
+    layers = _state_holders(model)
+    if not layers:
+        raise ValueError(f"model: {getattr(model, 'name', model)!r} has no stateful layer, so there is no row state "
+                         f"to reset. Fix: build the layer with stateful=True and keras.Input(batch_shape=...).")
+    arr = np.asarray(rows)
+    if arr.ndim == 1 and arr.size == 0:
+        arr = arr.astype(int)                      # [] : nothing to reset
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        fix = " Fix: np.flatnonzero(mask) turns a mask into row numbers." if arr.dtype == bool else ""
+        raise TypeError(f"rows: expected a 1-D list of row numbers such as [0, 2], got {rows!r} "
+                        f"(dtype {arr.dtype}, shape {arr.shape}).{fix}")
+    for layer in layers:
+        if not layer.states:                     # not called yet: every row is still zero
+            continue
+        batch = int(layer.states[0].shape[0])
+        if arr.size and (arr.min() < 0 or arr.max() >= batch):
+            raise ValueError(f"rows: {arr.tolist()} must lie in 0..{batch - 1}: the model's batch size is {batch}.")
+        for variable in layer.states:
+            value = np.array(variable.numpy())
+            value[arr] = 0.0
+            variable.assign(value)
+    return int(arr.size)
+
+
+class ResetRows(keras.callbacks.Callback):
+    """Before batch ``k`` of every epoch, reset the rows ``i`` where ``starts[k, i]`` (a new series begins).
+
+    Introduced in notebook 02 (section 5.3). ``starts`` is a bool array ``(n_batches, batch)``, or a
+    :class:`~helpers.stateful.PackedBatches` (its ``.starts``). ``.resets`` counts the rows reset.
+    A batch beyond the schedule raises: the data and the schedule do not match.
+    """
+
+    def __init__(self, starts: Any):
+        super().__init__()
+        if isinstance(starts, PackedBatches):
+            starts = starts.starts
+        starts = np.asarray(starts)
+        if starts.dtype != bool or starts.ndim != 2:
+            raise TypeError(f"starts: expected a bool array of shape (n_batches, batch) such as "
+                            f"PackedBatches.starts, got dtype {starts.dtype}, shape {starts.shape}.")
+        self.starts = starts
+        self.resets = 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch >= len(self.starts):
+            raise ValueError(f"starts: the schedule has {len(self.starts)} batches but fit is at batch {batch}. "
+                             f"Fix: fit exactly the batches the schedule was made for (batch_size=B, shuffle=False).")
+        self.resets += reset_rows(self.model, np.flatnonzero(self.starts[batch]))
 
 # ----------------------------------------------------------------------------------------------
 # Another batch size: the inference twin

@@ -11,6 +11,10 @@ layout and checks it:
 - :func:`continuity` / :func:`check_continuity`: does each row continue where it stopped?
 - :func:`trim_to_multiple`: whole batches only, for a stateful model's fixed batch size.
 - :func:`step_index`: the step numbers of a layout (or of batches built from ``np.arange``).
+- :func:`offset_streams`: :func:`split_streams` after skipping ``offset`` steps, so chunk boundaries move
+  from epoch to epoch (d2l's random offset).
+- :func:`pack_series`: series of unequal length packed one after another into the rows, with the
+  per-row reset schedule and per-step weights (:class:`PackedBatches`).
 
 Its picture is :func:`helpers.plots.plot_layout`.
 
@@ -21,7 +25,7 @@ The model side (reset, state, callbacks, inference twin, feeding the batches in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -50,6 +54,7 @@ class StatefulBatches:
     drop: str                  # where they were dropped: "start" or "end"
     horizon: int
     kind: str = "streams"      # "streams": one series cut in rows; "series": one series per row
+    offset: int = 0            # steps skipped at the start before the streams begin (offset_streams)
 
     @property
     def n_batches(self) -> int:
@@ -83,6 +88,8 @@ class StatefulBatches:
         """What was kept and what was dropped, in words."""
         where = "at the start (the oldest steps)" if self.drop == "start" else "at the end (the newest steps)"
         drop = f"dropped {self.dropped} {where}" if self.dropped else "dropped nothing"
+        if self.offset:
+            drop = f"skipped the first {self.offset} (offset), dropped {self.dropped - self.offset} {where}"
         used = self.length - self.dropped
         if self.kind == "streams":
             return (f"1 series of {self.length} steps -> {self.batch_size} streams x {self.n_batches} batches x "
@@ -262,3 +269,105 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
                          f"inference_twin(model, batch_size={n}) or more samples.")
     m = n - n % batch_size
     return tuple(a[:m] if keep == "start" else a[n - m:] for a in arrays)
+
+
+def offset_streams(series: np.ndarray, batch_size: int, timesteps: int, *, offset: int,
+                   horizon: int = 1) -> StatefulBatches:
+    """:func:`split_streams` after skipping the first ``offset`` steps: the chunk boundaries move by ``offset``.
+
+    Introduced in notebook 02 (section 6). Draw ``offset`` anew each epoch (``rng.integers(timesteps)``)
+    and no step sits at a chunk boundary in every epoch (d2l's random offset for sequential
+    partitioning). ``.index`` still counts steps of the whole series; the steps that do not fill a
+    whole chunk are dropped at the end, and ``.dropped`` counts them with the ``offset`` skipped ones.
+
+    >>> b = offset_streams(np.arange(20), batch_size=2, timesteps=4, offset=3)
+    >>> b.index[:, 0, 0].tolist(), b.dropped
+    ([3, 7], 3)
+    """
+    series = as_series(series)
+    require_int("timesteps", timesteps, 1)
+    require_int("offset", offset, 0, example=f"rng.integers({timesteps})")
+    if offset >= timesteps:
+        raise ValueError(f"offset: {offset} must be smaller than timesteps={timesteps}; an offset of {offset} "
+                         f"moves the boundaries as {offset % timesteps} does and drops more data. "
+                         f"Fix: draw it with rng.integers({timesteps}).")
+    if offset >= len(series):
+        raise ValueError(f"offset: {offset} skips the whole series ({len(series)} steps). Fix: a smaller offset.")
+    layout = split_streams(series[offset:], batch_size, timesteps, horizon=horizon, drop="end")
+    return replace(layout, index=layout.index + offset, length=len(series), dropped=layout.dropped + offset,
+                   offset=offset)
+
+
+@dataclass(frozen=True)
+class PackedBatches:
+    """Series of unequal length packed one after another into the batch rows of a stateful RNN.
+
+    Introduced in notebook 02 (section 5.3). ``x[k, i]`` is chunk ``k`` of row ``i``; ``owner[k, i]``
+    the series it belongs to (-1: padding); ``starts[k, i]`` is True where a new series begins, i.e.
+    where row ``i`` must be reset before batch ``k`` (:class:`helpers.models.ResetRows`);
+    ``weights[k, i, t]`` is 1.0 on real steps and 0.0 on padding (a per-step ``sample_weight``).
+    """
+
+    x: np.ndarray          # shape: (n_batches, batch, timesteps, features)
+    y: np.ndarray          # shape: (n_batches, batch, timesteps, features): the next step
+    weights: np.ndarray    # shape: (n_batches, batch, timesteps)
+    owner: np.ndarray      # shape: (n_batches, batch), int
+    starts: np.ndarray     # shape: (n_batches, batch), bool
+    dropped: int           # steps dropped at the start of series to fill whole chunks
+
+    @property
+    def n_batches(self) -> int:
+        return self.x.shape[0]
+
+    def for_fit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(x, y, sample_weight)`` flattened for ``fit(..., batch_size=B, shuffle=False)``."""
+        n, b, t = self.weights.shape
+        return self.x.reshape(n * b, t, -1), self.y.reshape(n * b, t, -1), self.weights.reshape(n * b, t)
+
+
+def pack_series(series: Sequence[np.ndarray], batch_size: int, timesteps: int) -> PackedBatches:
+    """Pack series of unequal length into ``batch_size`` rows: longest first, each into the shortest row so far.
+
+    Introduced in notebook 02 (section 5.3). Each series is cut into chunks of ``timesteps`` inputs
+    (targets: the next step); steps that do not fill a whole chunk are dropped at its start (the
+    oldest) and counted in ``.dropped``. Rows that end early are filled with zero chunks of weight 0.
+
+    >>> p = pack_series([np.arange(9), np.arange(5)], batch_size=2, timesteps=2)
+    >>> p.owner.tolist(), p.starts.tolist(), p.dropped
+    ([[0, 1], [0, 1], [0, -1], [0, -1]], [[True, True], [False, False], [False, False], [False, False]], 0)
+    """
+    arrays = [a.astype("float32") for a in as_sequence_list(series, name="series", series=True)]
+    require_int("batch_size", batch_size, 1)
+    require_int("timesteps", timesteps, 1)
+    for j, a in enumerate(arrays):
+        if len(a) < timesteps + 1:
+            raise ValueError(f"series: series {j} has {len(a)} steps, fewer than one chunk of timesteps={timesteps} "
+                             f"plus its target ({timesteps + 1}). Fix: drop it, or use a smaller timesteps.")
+    if len(arrays) < batch_size:
+        raise ValueError(f"batch_size: {batch_size} rows but only {len(arrays)} series; rows would stay empty. "
+                         f"Fix: use batch_size <= {len(arrays)}.")
+    chunks = [(len(a) - 1) // timesteps for a in arrays]
+    rows: list[list[int]] = [[] for _ in range(batch_size)]
+    for j in sorted(range(len(arrays)), key=lambda j: -chunks[j]):          # longest first, to the shortest row
+        min(rows, key=lambda r: sum(chunks[i] for i in r)).append(j)
+    n_batches = max(sum(chunks[i] for i in r) for r in rows)
+    f = arrays[0].shape[1]
+    x = np.zeros((n_batches, batch_size, timesteps, f), "float32")           # shape: (n_batches, B, T, F)
+    y = np.zeros_like(x)
+    weights = np.zeros((n_batches, batch_size, timesteps), "float32")       # shape: (n_batches, B, T)
+    owner = np.full((n_batches, batch_size), -1)
+    starts = np.zeros((n_batches, batch_size), bool)
+    dropped = 0
+    for i, row in enumerate(rows):
+        k = 0
+        for j in row:
+            a, n = arrays[j], chunks[j]
+            keep = a[len(a) - n * timesteps - 1:]                              # drop the oldest steps
+            dropped += len(a) - len(keep)
+            x[k:k + n, i] = keep[:-1].reshape(n, timesteps, f)
+            y[k:k + n, i] = keep[1:].reshape(n, timesteps, f)
+            weights[k:k + n, i] = 1.0
+            owner[k:k + n, i] = j
+            starts[k, i] = True
+            k += n
+    return PackedBatches(x, y, weights, owner, starts, dropped)
