@@ -229,9 +229,12 @@ def plot_replica_split(
             f"drop_remainder=True, so there is nothing to draw. Fix: drop_remainder=False."
         )
     shown = list(range(len(steps))) if len(steps) <= max_rows else [*range(max_rows - 1), len(steps) - 1]
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.45 * len(shown)))
+    skipped = len(steps) - len(shown)
+    # rows top to bottom; the steps left out get a row of their own (a note), just before the last step
+    rows = [*range(len(shown) - 1), len(shown) if skipped else len(shown) - 1]
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.45 * (rows[-1] + 1)))
     colors = plt.cm.tab10(np.arange(n_replicas) % 10)
-    for row, step in enumerate(shown):
+    for row, step in zip(rows, shown, strict=True):
         left = 0
         for r, size in enumerate(steps[step]):
             ax.barh(
@@ -254,18 +257,16 @@ def plot_replica_split(
             )
             left += size
     labels = [f"step {s}" + (" (last)" if s == len(steps) - 1 and sum(steps[s]) < global_batch else "") for s in shown]
-    ax.set_yticks(range(len(shown)), labels)
-    if len(shown) < len(steps):
-        ax.axhline(len(shown) - 1.5, color="0.5", ls=":", lw=1)
+    ax.set_yticks(rows, labels)
+    if skipped:
         ax.text(
             global_batch / 2,
-            len(shown) - 1.5,
-            f"... {len(steps) - len(shown)} more steps like these ...",
+            len(shown) - 1,
+            f"... {skipped} more steps like these ...",
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=9,
             color="0.3",
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
         )
     ax.invert_yaxis()
     ax.set_xlim(0, global_batch * 1.02)
