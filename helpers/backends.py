@@ -39,7 +39,7 @@ import textwrap
 import threading
 from typing import Any, Callable, Iterable
 
-from helpers.validate import require_number
+from helpers.validate import require_int, require_number
 
 #: The Keras 3 backends, by the name ``KERAS_BACKEND`` takes.
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -115,6 +115,7 @@ def error_text(err: BaseException, limit: int = 240) -> str:
     """
     if not isinstance(err, BaseException):
         raise TypeError(f"err: expected an exception, got {err!r} ({type(err).__name__}).")
+    limit = require_int("limit", limit, 4, "limit=240")
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     # Keras' "Exception encountered when calling X.call()." says where, the next line says what.
     lines = [ln for ln in lines if not ln.startswith("Exception encountered when calling")]
@@ -376,6 +377,10 @@ def seeded_weights(model: Any, seed: int = 0, scale: float = 0.5) -> None:
     computes with the same numbers, so their results can be compared.
     """
     import numpy as np
+    if not hasattr(model, "get_weights") or not hasattr(model, "set_weights"):
+        raise TypeError(f"model: expected a Keras model, got {type(model).__name__}.")
+    seed = require_int("seed", seed, 0, "seed=0")
+    scale = require_number("scale", scale, minimum=0, strict=True, example="0.5")
     rng = np.random.default_rng(seed)
     model.set_weights([rng.uniform(-scale, scale, size=w.shape).astype("float32") for w in model.get_weights()])
 
@@ -853,6 +858,9 @@ def matrix(names: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
 
     ``names`` defaults to all of :data:`BACKENDS`; one not installed gets "not installed" in each row.
     """
+    if isinstance(names, str):
+        raise TypeError(f"names: expected a list of backend names such as ['tensorflow', 'jax'], got the string "
+                        f"{names!r}.")
     names = list(BACKENDS if names is None else names)
     for b in names:
         _require_backend(b, "names")
@@ -881,8 +889,12 @@ def matrix(names: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
 
 def markdown_table(table: dict[str, dict[str, str]], when: datetime.date | None = None) -> str:
     """The matrix as a Markdown table, headed by the date, the machine and the versions."""
+    if not isinstance(table, dict):
+        raise TypeError(f"table: expected the dict that matrix() returns, got {type(table).__name__}.")
     if not table:
         raise ValueError("table: expected the result of matrix(), got an empty table.")
+    if when is not None and not isinstance(when, datetime.date):
+        raise TypeError(f"when: expected a datetime.date, got {when!r} ({type(when).__name__}).")
     names = list(next(iter(table.values())))
     when = when or datetime.date.today()
     head = (f"Measured {when.isoformat()} with `make backends` (helpers.backends.matrix) on "

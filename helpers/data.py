@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib import cbook
 
-from helpers.validate import require_int
+from helpers.validate import require_choice, require_int
 
 DAILY_FEATURES = ("open", "high", "low", "close", "volume", "adj_close")
 MONTHLY_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "DELL", "GOOGL", "ADBE", "^GSPC", "^IXIC")
@@ -37,6 +37,9 @@ class Series:
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
+        for arg, value in (("values", self.values), ("dates", self.dates)):
+            if not isinstance(value, np.ndarray):
+                raise TypeError(f"{arg}: expected a NumPy array, got {type(value).__name__}.")
         if self.values.ndim != 2 or self.values.shape[1] != len(self.features) or len(self.dates) != len(self.values):
             raise ValueError(f"Series {self.name!r}: values {self.values.shape}, {len(self.dates)} dates and "
                              f"{len(self.features)} feature names do not agree.")
@@ -47,17 +50,20 @@ class Series:
 
     def column(self, feature: str) -> np.ndarray:
         """One feature as a ``(timesteps, 1)`` array, e.g. ``s.column("close")``."""
-        return self.values[:, [self._index(feature)]]
+        return self.values[:, [self._index(feature, "feature")]]
 
     def select(self, features: Sequence[str]) -> "Series":
         """A new Series with only these features, in this order."""
         features = _as_names("features", features)
-        idx = [self._index(f) for f in features]
+        idx = [self._index(f, "features") for f in features]
         return Series(self.name, self.values[:, idx], self.dates, tuple(features), self.notes)
 
-    def _index(self, feature: str) -> int:
+    def _index(self, feature: str, arg: str) -> int:
+        if not isinstance(feature, str):
+            raise TypeError(f"{arg}: expected a feature name such as 'close', got {feature!r} "
+                            f"({type(feature).__name__}).")
         if feature not in self.features:
-            raise ValueError(f"feature: {feature!r} is not in this series; choose one of {list(self.features)}.")
+            raise ValueError(f"{arg}: {feature!r} is not in this series; choose one of {list(self.features)}.")
         return self.features.index(feature)
 
 
@@ -84,8 +90,8 @@ def monthly_prices(tickers: Sequence[str] | None = None, *, missing: str = "rais
     >>> monthly_prices(["IBM", "AAPL"]).values.shape
     (390, 2)
     """
-    if missing not in ("raise", "trim"):
-        raise ValueError(f"missing: expected 'raise' or 'trim', got {missing!r}.")
+    require_choice("missing", missing, ("raise", "trim"),
+                   meaning="'raise' refuses months without a price, 'trim' starts when every ticker is listed")
     tickers = MONTHLY_TICKERS if tickers is None else _as_names("tickers", tickers)
     unknown = [t for t in tickers if t not in MONTHLY_TICKERS]
     if unknown:
@@ -137,7 +143,7 @@ def split_by_month(series: Series) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def _as_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+    if isinstance(names, str) or not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
         raise TypeError(f"{arg}: expected a list of names such as ['close'], got {names!r}.")
     if len(names) == 0:
         raise ValueError(f"{arg}: expected at least one name, got an empty list.")

@@ -16,7 +16,10 @@ each replica receives a piece of it. This module names those rules and checks th
 - :func:`scale_learning_rate`: the linear (or square-root) scaling rule for a larger global batch.
 - :class:`BatchSizeProbe`: a pass-through layer that records the batch each replica really sees.
 
-Import it after ``helpers.session.start()``: it imports TensorFlow and Keras.
+TensorFlow and Keras are imported inside the functions that need them (and on first use of
+:class:`BatchSizeProbe`), not at the top: the batch arithmetic (:func:`per_replica_batch_sizes`,
+:func:`per_replica_batch`, :func:`scale_learning_rate`) is pure Python, and :mod:`helpers.plots`
+imports it without loading TensorFlow. Call ``helpers.session.start()`` first all the same.
 """
 
 from __future__ import annotations
@@ -25,10 +28,18 @@ import math
 from collections import defaultdict
 from typing import Any
 
-import keras
-import tensorflow as tf
+from helpers.validate import (
+    MAX_BATCHES,
+    bounded,
+    require_batched,
+    require_choice,
+    require_flag,
+    require_int,
+    require_number,
+)
 
-from helpers.validate import require_choice, require_flag, require_int, require_number
+#: The most steps :func:`per_replica_batch_sizes` lists (one tuple per step).
+MAX_STEPS = 1_000_000
 
 RULES = ("linear", "sqrt")
 
@@ -45,6 +56,8 @@ def split_cpu(n_devices: int = 2) -> tuple[str, ...]:
     ('/device:CPU:0', '/device:CPU:1')
     """
     require_int("n_devices", n_devices, 1, "2")
+    import tensorflow as tf
+
     cpus = tf.config.list_physical_devices("CPU")
     try:
         tf.config.set_logical_device_configuration(
@@ -64,6 +77,8 @@ def split_cpu(n_devices: int = 2) -> tuple[str, ...]:
 
 def describe_strategy(strategy: Any) -> str:
     """``'MirroredStrategy: 2 replicas in sync on CPU:0, CPU:1'`` (the repr holds a memory address)."""
+    import tensorflow as tf
+
     if not isinstance(strategy, tf.distribute.Strategy):
         raise TypeError(f"strategy: expected a tf.distribute.Strategy such as "
                         f"tf.distribute.MirroredStrategy(), got {type(strategy).__name__}.")
@@ -101,17 +116,21 @@ def per_replica_batch_sizes(global_batch: int, n_samples: int, n_replicas: int, 
     n_samples = require_int("n_samples", n_samples, 1, "712")
     n_replicas = require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
     drop_remainder = require_flag("drop_remainder", drop_remainder)
-    steps = []
-    for start in range(0, n_samples, global_batch):
-        size = min(global_batch, n_samples - start)
-        if drop_remainder and size < global_batch:
-            break
+    full, last = divmod(n_samples, global_batch)          # integers: exact at any size
+    if full + bool(last) > MAX_STEPS:
+        raise ValueError(f"n_samples: {n_samples} samples in global batches of {global_batch} make "
+                         f"{full + bool(last):,} steps, too many to list (at most {MAX_STEPS:,}). Every full batch "
+                         f"is split the same way: ask for global_batch + the remainder, e.g. "
+                         f"per_replica_batch_sizes({global_batch}, {global_batch + last}, {n_replicas}).")
+
+    def split(size: int) -> tuple[int, ...]:
         piece = -(-size // n_replicas)   # integer ceil: exact at any size
-        steps.append(tuple(max(0, min(piece, size - r * piece)) for r in range(n_replicas)))
-    return steps
+        return tuple(max(0, min(piece, size - r * piece)) for r in range(n_replicas))
+
+    return [split(global_batch)] * full + ([split(last)] if last and not drop_remainder else [])
 
 
-def measured_batch_sizes(strategy: Any, dataset: Any) -> list[tuple[int, ...]]:
+def measured_batch_sizes(strategy: Any, dataset: Any, *, max_batches: int = MAX_BATCHES) -> list[tuple[int, ...]]:
     """Count the rows each replica really gets at each step.
 
     ``dataset`` is a batched ``tf.data.Dataset`` (distributed here with
@@ -119,19 +138,24 @@ def measured_batch_sizes(strategy: Any, dataset: Any) -> list[tuple[int, ...]]:
     ``strategy.distribute_datasets_from_function``). Elements may be tensors or ``(x, y)``
     tuples; the first component is counted.
 
+    A dataset that repeats forever or is not batched is refused; at most ``max_batches`` steps are read.
+
     >>> measured_batch_sizes(strategy, tf.data.Dataset.range(70).batch(64))  # doctest: +SKIP
     [(32, 32), (3, 3)]
     """
+    import tensorflow as tf
+
     if not isinstance(strategy, tf.distribute.Strategy):
         raise TypeError(f"strategy: expected a tf.distribute.Strategy, got {type(strategy).__name__}.")
     if isinstance(dataset, tf.data.Dataset):
+        require_batched("dataset", dataset, doing="measuring its batches")
         dataset = strategy.experimental_distribute_dataset(dataset)
     elif not isinstance(dataset, tf.distribute.DistributedDataset):
         raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. "
                         f"tf.data.Dataset.from_tensor_slices((x, y)).batch(64)) or a distributed dataset, "
                         f"got {type(dataset).__name__}.")
     sizes = []
-    for element in dataset:
+    for element in bounded("dataset", dataset, max_batches):
         first = tf.nest.flatten(element)[0]
         sizes.append(tuple(int(part.shape[0]) for part in strategy.experimental_local_results(first)))
     return sizes
@@ -181,46 +205,59 @@ def scale_learning_rate(base_lr: float, base_batch: int, global_batch: int, *, r
     return float(base_lr) * (factor if rule == "linear" else math.sqrt(factor))
 
 
-class BatchSizeProbe(keras.layers.Layer):
-    """A pass-through layer that records the batch size each replica really receives.
+def _batch_size_probe() -> type:
+    """Define :class:`BatchSizeProbe` (a Keras layer) the first time it is used: Keras loads only then."""
+    import keras
+    import tensorflow as tf
 
-    Put it right after ``keras.Input``; after ``fit``/``predict``, ``probe.steps()`` lists, per
-    step, one size per replica, e.g. ``[(32, 32), ..., (4, 4)]``. It records through
-    ``tf.py_function``, which runs each time the compiled step runs (not while it is traced), so
-    it needs no ``run_eagerly``; it cannot be XLA-compiled (``supports_jit = False``).
-    For teaching and debugging only.
-    """
+    class BatchSizeProbe(keras.layers.Layer):
+        """A pass-through layer that records the batch size each replica really receives.
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_jit = False
-        self._records: list[tuple[int, int]] = []
+        Put it right after ``keras.Input``; after ``fit``/``predict``, ``probe.steps()`` lists, per
+        step, one size per replica, e.g. ``[(32, 32), ..., (4, 4)]``. It records through
+        ``tf.py_function``, which runs each time the compiled step runs (not while it is traced), so
+        it needs no ``run_eagerly``; it cannot be XLA-compiled (``supports_jit = False``).
+        For teaching and debugging only.
+        """
 
-    def call(self, inputs):
-        context = tf.distribute.get_replica_context()
-        replica = 0 if context is None else context.replica_id_in_sync_group
-        tf.py_function(self._record, [replica, tf.shape(inputs)[0]], Tout=[])
-        return inputs
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_jit = False
+            self._records: list[tuple[int, int]] = []
 
-    def _record(self, replica, size) -> None:
-        self._records.append((int(replica), int(size)))
+        def call(self, inputs):
+            context = tf.distribute.get_replica_context()
+            replica = 0 if context is None else context.replica_id_in_sync_group
+            tf.py_function(self._record, [replica, tf.shape(inputs)[0]], Tout=[])
+            return inputs
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
+        def _record(self, replica, size) -> None:
+            self._records.append((int(replica), int(size)))
 
-    def steps(self) -> list[tuple[int, ...]]:
-        """One tuple per step: the batch size replica 0, 1, ... received."""
-        per_replica = defaultdict(list)
-        for replica, size in list(self._records):
-            per_replica[replica].append(size)
-        if not per_replica:
-            return []
-        replicas = sorted(per_replica)
-        n_steps = min(len(per_replica[r]) for r in replicas)
-        return [tuple(per_replica[r][k] for r in replicas) for k in range(n_steps)]
+        def compute_output_shape(self, input_shape):
+            return input_shape
 
-    def clear(self) -> None:
-        """Forget what was recorded (before the next ``fit``)."""
-        self._records.clear()
+        def steps(self) -> list[tuple[int, ...]]:
+            """One tuple per step: the batch size replica 0, 1, ... received."""
+            per_replica = defaultdict(list)
+            for replica, size in list(self._records):
+                per_replica[replica].append(size)
+            if not per_replica:
+                return []
+            replicas = sorted(per_replica)
+            n_steps = min(len(per_replica[r]) for r in replicas)
+            return [tuple(per_replica[r][k] for r in replicas) for k in range(n_steps)]
+
+        def clear(self) -> None:
+            """Forget what was recorded (before the next ``fit``)."""
+            self._records.clear()
+
+    BatchSizeProbe.__module__, BatchSizeProbe.__qualname__ = __name__, "BatchSizeProbe"
+    return BatchSizeProbe
 
 
+def __getattr__(name: str) -> Any:
+    if name == "BatchSizeProbe":      # PEP 562: the class exists once something asks for it
+        globals()[name] = cls = _batch_size_probe()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

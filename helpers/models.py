@@ -26,7 +26,7 @@ import numpy as np
 
 from helpers.shapes import describe
 from helpers.stateful import PackedBatches, StatefulBatches
-from helpers.validate import require_flag, require_int
+from helpers.validate import require_finite, require_flag, require_int, require_numeric
 
 
 def walk_layers(model: Any, *, halves: bool = True) -> list:
@@ -68,6 +68,8 @@ def _require_layer(model: Any) -> Any:
 
 def is_stateful(layer: Any) -> bool:
     """True for a recurrent layer (RNN/LSTM/GRU or Bidirectional) built with ``stateful=True``."""
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"layer: expected a Keras layer or model, got {type(layer).__name__}.")
     return isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)) and bool(layer.stateful)
 
 
@@ -211,6 +213,9 @@ def reset_rows(model: Any, rows: Any) -> int:
         fix = " Fix: np.flatnonzero(mask) turns a mask into row numbers." if arr.dtype == bool else ""
         raise TypeError(f"rows: expected a 1-D list of row numbers such as [0, 2], got {rows!r} "
                         f"(dtype {arr.dtype}, shape {arr.shape}).{fix}")
+    declared = _model_batch_size(model) if isinstance(model, keras.Model) else None
+    if declared is not None and arr.size and (arr.min() < 0 or arr.max() >= declared):
+        raise ValueError(f"rows: {arr.tolist()} must lie in 0..{declared - 1}: the model's batch size is {declared}.")
     for layer in layers:
         if not layer.states:                     # not called yet: every row is still zero
             continue
@@ -240,6 +245,8 @@ class ResetRows(keras.callbacks.Callback):
         if starts.dtype != bool or starts.ndim != 2:
             raise TypeError(f"starts: expected a bool array of shape (n_batches, batch) such as "
                             f"PackedBatches.starts, got dtype {starts.dtype}, shape {starts.shape}.")
+        if 0 in starts.shape:
+            raise ValueError(f"starts: shape {starts.shape} has an empty axis; expected at least one batch of one row.")
         self.starts = starts
         self.resets = 0
 
@@ -327,10 +334,18 @@ def predict_chunks(model: Any, x: np.ndarray | StatefulBatches, *, reset: bool =
     """
     if isinstance(x, StatefulBatches):
         x = x.x
+    if not isinstance(x, (np.ndarray, list, tuple)):
+        raise TypeError(f"x: expected batches (n_batches, batch, timesteps, features) as an array or a "
+                        f"StatefulBatches, got {type(x).__name__}. Build them with split_streams() or stack_series().")
     x = np.asarray(x)
+    require_numeric("x", x, fix="Fix: x.astype('float32').")
     if x.ndim != 4:
         raise ValueError(f"x: expected batches of shape (n_batches, batch, timesteps, features), got {x.shape}. "
                          f"Build them with split_streams() or stack_series().")
+    if 0 in x.shape:
+        raise ValueError(f"x: shape {x.shape} (n_batches, batch, timesteps, features) has an empty axis; expected "
+                         f"at least one batch of one row, one step and one feature.")
+    require_finite("x", x, fix="Fix: drop or fill them before laying out the batches.")
     expected = _model_batch_size(model)
     if expected is not None and x.shape[1] != expected:
         raise ValueError(f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "

@@ -32,7 +32,19 @@ from typing import Any
 import numpy as np
 
 from helpers.report import Report
-from helpers.validate import as_sequence_list, require_choice, require_int, require_int32, require_number
+from helpers.validate import (
+    MAX_BATCHES,
+    as_sequence_list,
+    bounded,
+    require_batched,
+    require_choice,
+    require_fill_value,
+    require_int,
+    require_int32,
+    require_number,
+    require_numeric,
+    require_text,
+)
 
 PADDING_MODES = ("pre", "post")
 
@@ -65,13 +77,10 @@ def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", tru
         require_choice(arg, mode, PADDING_MODES, meaning="'post' at the end, 'pre' at the start")
     if maxlen is not None:
         maxlen = require_int("maxlen", maxlen, 1, "maxlen=20 (or None: the longest sequence)")
-    value = require_number("value", value, example="0.0")
     floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)
+    value = require_fill_value("value", value, ids=not floats)    # survives the cast to int32 / float32
     if not floats:
         require_int32("sequences", np.concatenate(seqs))
-    if not floats and float(value) != int(value):
-        raise ValueError(f"value: {value!r} is not an integer, but the sequences hold integer ids; "
-                         f"pick an integer padding id (usually 0).")
     import keras
     return keras.utils.pad_sequences(seqs, maxlen=maxlen, dtype="float32" if floats else "int32",
                                      padding=padding, truncating=truncating, value=value)
@@ -88,7 +97,13 @@ def step_mask(x: Any, mask_value: float = 0.0) -> np.ndarray:
     [[True, False, True]]
     """
     mask_value = require_number("mask_value", mask_value, example="0.0")
+    if not isinstance(x, (np.ndarray, list, tuple)) and not hasattr(x, "numpy"):
+        raise TypeError(f"x: expected a padded batch (an array or a tensor), got {type(x).__name__}.")
     x = np.asarray(x)
+    require_numeric("x", x, fix="Fix: pad numbers (padding.pad) before computing their mask.")
+    if x.ndim in (2, 3) and 0 in x.shape:
+        raise ValueError(f"x: shape {x.shape} has an empty axis; expected at least one sample, one step and one "
+                         f"feature.")
     if x.ndim == 3:
         return np.any(x != mask_value, axis=-1)
     if x.ndim == 2:
@@ -122,6 +137,7 @@ def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
         raise TypeError(f"model: expected a Keras model (or any callable on a batch), got {type(model).__name__}.")
     n = np.array([len(s) for s in seqs])
     out: list[Any] = [None] * len(seqs)
+    shapes: dict[tuple, int] = {}
     for length in np.unique(n):
         rows = np.flatnonzero(n == length)
         batch = np.stack([seqs[i] for i in rows])              # shape: (rows, length[, features])
@@ -129,6 +145,12 @@ def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
             batch = batch.astype(np.float32)
         for i, value in zip(rows, np.asarray(model(batch))):
             out[i] = value
+            shapes.setdefault(value.shape, int(length))
+    if len(shapes) > 1:
+        raise ValueError(f"model: its output has a different shape for each length ({shapes}: output shape -> "
+                         f"sequence length), so they cannot be stacked into one array. A return_sequences=True "
+                         f"model outputs one row per step; compare the last step ([:, -1]) or each sequence "
+                         f"separately.")
     return np.stack(out)
 
 
@@ -171,6 +193,8 @@ def padding_stats(lengths: Any, *, batch_size: int | None = None, strategy: str 
     (0.25, 0.14285714285714285)
     """
     n = _lengths_array(lengths)
+    if strategy is not None:
+        require_text("strategy", strategy, example="'bucketing'")
     if batch_size is None:
         total, batches = len(n) * int(n.max()), None
         strategy = strategy or "global padding"
@@ -184,20 +208,24 @@ def padding_stats(lengths: Any, *, batch_size: int | None = None, strategy: str 
     return PaddingStats(strategy, len(n), int(n.sum()), total, batches)
 
 
-def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
+def batch_masks(dataset: Any, *, mask_value: float = 0.0, max_batches: int = MAX_BATCHES) -> list[np.ndarray]:
     """The mask of every batch a dataset yields, as ``(batch, timesteps)`` boolean arrays.
 
     Uses the same rule as the model (:func:`step_mask`), so it shows what the LSTM will skip.
-    Elements may be ``x`` or ``(x, y)``; ``x`` is ``(batch, timesteps[, features])``.
+    Elements may be ``x`` or ``(x, y)``; ``x`` is ``(batch, timesteps[, features])`` (a list of such
+    batches works too). A dataset that repeats forever or is not batched is refused; one whose length
+    tf.data cannot tell (after ``filter``) is read to its end, but at most ``max_batches`` batches.
     """
-    if not hasattr(dataset, "__iter__") or isinstance(dataset, (str, bytes, np.ndarray)):
-        raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset), "
-                        f"got {type(dataset).__name__}. For one padded array use step_mask(x).")
-    if hasattr(dataset, "cardinality") and int(dataset.cardinality()) == -1:   # tf.data.INFINITE_CARDINALITY
-        raise ValueError("dataset: it repeats forever (.repeat() without a count), so reading its masks would never "
-                         "end. Fix: pass the dataset before .repeat(), or dataset.take(n).")
+    mask_value = require_number("mask_value", mask_value, example="0.0")
+    if isinstance(dataset, (list, tuple)):      # the batches themselves, already in hand
+        pass
+    elif not hasattr(dataset, "element_spec") or not hasattr(dataset, "cardinality"):
+        raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset) or "
+                        f"a list of batches, got {type(dataset).__name__}. For one padded array use step_mask(x).")
+    else:
+        require_batched("dataset", dataset, doing="reading its masks")
     masks = []
-    for element in dataset:
+    for element in bounded("dataset", dataset, max_batches):
         x = element[0] if isinstance(element, (tuple, list)) else element
         x = np.asarray(x)
         if x.ndim not in (2, 3):
@@ -211,6 +239,7 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0) -> list[np.ndarray]:
 
 def mask_stats(masks: Sequence[np.ndarray], *, strategy: str) -> PaddingStats:
     """Padding fraction measured on the masks of the batches (from :func:`batch_masks`)."""
+    require_text("strategy", strategy, example="'bucketing'")
     masks = as_mask_list(masks)
     return PaddingStats(strategy, sum(m.shape[0] for m in masks), int(sum(m.sum() for m in masks)),
                         int(sum(m.size for m in masks)), len(masks))
@@ -222,7 +251,12 @@ def check_cudnn_mask(mask: Any) -> Report:
     on a bad mask: on a CPU any mask works; on a GPU, Keras 3 fails on such a mask unless the
     layer has ``use_cudnn=False``.
     """
-    mask = as_mask_list([mask])[0]
+    if isinstance(mask, (list, tuple)):
+        mask = np.asarray(mask)
+    if not isinstance(mask, np.ndarray) or mask.ndim != 2:
+        raise TypeError(f"mask: expected one boolean (batch, timesteps) array, got {type(mask).__name__}"
+                        f"{f' of shape {mask.shape}' if hasattr(mask, 'shape') else ''}. Fix: padding.step_mask(x).")
+    mask = as_mask_list([mask], name="mask")[0]
     n_real = mask.sum(axis=1)
     right = np.arange(mask.shape[1])[None, :] < n_real[:, None]     # what a right-padded mask looks like
     not_right = np.flatnonzero((mask != right).any(axis=1)).tolist()
@@ -244,6 +278,9 @@ def check_cudnn_mask(mask: Any) -> Report:
 # --------------------------------------------------------------------------- internals
 
 def _lengths_array(values: Any) -> np.ndarray:
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+                        f"{type(values).__name__}. Fix: padding.lengths(sequences).")
     try:
         n = np.asarray(values)
     except ValueError:
@@ -259,20 +296,23 @@ def _lengths_array(values: Any) -> np.ndarray:
     return n.astype(np.int64)
 
 
-def as_mask_list(masks: Any) -> list[np.ndarray]:
+def as_mask_list(masks: Any, *, name: str = "masks") -> list[np.ndarray]:
     """Check a list of boolean ``(batch, timesteps)`` masks (one 2-D mask is a list of one)."""
     if isinstance(masks, np.ndarray) and masks.ndim == 2:
         masks = [masks]
     if not isinstance(masks, (list, tuple)):
-        raise TypeError(f"masks: expected a list of boolean (batch, timesteps) arrays, got {type(masks).__name__}. "
+        raise TypeError(f"{name}: expected a list of boolean (batch, timesteps) arrays, got {type(masks).__name__}. "
                         f"Fix: padding.batch_masks(dataset), or [padding.step_mask(x)].")
     out = []
     for i, m in enumerate(masks):
+        item = name if name == "mask" else f"{name}[{i}]"
         m = np.asarray(m)
         if m.dtype != bool or m.ndim != 2:
-            raise TypeError(f"masks[{i}]: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
+            raise TypeError(f"{item}: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
                             f"Fix: padding.step_mask(x) or padding.batch_masks(dataset).")
+        if 0 in m.shape:
+            raise ValueError(f"{item}: shape {m.shape} has an empty axis; a mask needs at least one row and one step.")
         out.append(m)
     if not out:
-        raise ValueError("masks: got none; expected at least one (batch, timesteps) mask.")
+        raise ValueError(f"{name}: got none; expected at least one (batch, timesteps) mask.")
     return out

@@ -28,7 +28,11 @@ import tensorflow as tf
 from helpers import shapes, windows
 from helpers.padding import lengths
 from helpers.validate import (
+    MAX_BATCHES,
     as_sequence_list,
+    bounded,
+    require_batched,
+    require_fill_value,
     require_finite,
     require_flag,
     require_int,
@@ -104,24 +108,19 @@ def steps_per_epoch(n_samples: int, batch_size: int, *, drop_remainder: bool = F
     return n_samples // batch_size if drop_remainder else -(-n_samples // batch_size)   # integers: exact at any size
 
 
-def batch_sizes(dataset: tf.data.Dataset) -> list[int]:
-    """The size of every batch in one pass over ``dataset`` (elements ``x`` or ``(x, y, ...)``)."""
+def batch_sizes(dataset: tf.data.Dataset, *, max_batches: int = MAX_BATCHES) -> list[int]:
+    """The size of every batch in one pass over ``dataset`` (elements ``x`` or ``(x, y, ...)``).
+
+    Refuses a dataset that repeats forever or is not batched (:func:`helpers.validate.require_batched`);
+    one whose length tf.data cannot tell (after ``filter``) is read to its end, but at most
+    ``max_batches`` batches, so a ``.repeat().filter(...)`` never hangs.
+    """
     if not isinstance(dataset, tf.data.Dataset):
         raise TypeError(f"dataset: expected a tf.data.Dataset, got {type(dataset).__name__}. "
                         f"Build one with tf.data.Dataset.from_tensor_slices((x, y)).batch(32).")
-    first = dataset.element_spec[0] if isinstance(dataset.element_spec, tuple) else dataset.element_spec
-    if not isinstance(first, tf.TensorSpec) or first.shape.rank in (None, 0):
-        raise ValueError(f"dataset: its elements are {dataset.element_spec}, not batches; "
-                         f"call .batch(batch_size) first.")
-    if first.dtype.is_floating and first.shape.rank == 2 and first.shape.is_fully_defined():
-        raise ValueError(f"dataset: its elements have shape {tuple(first.shape)}: one window (timesteps, features) "
-                         f"each, not a batch of them (a batch of LSTM input has 3 axes). Call .batch(batch_size) "
-                         f"first.")
-    if dataset.cardinality() == tf.data.INFINITE_CARDINALITY:
-        raise ValueError("dataset: it repeats forever (.repeat() without a count), so counting its batches would "
-                         "never end. Fix: pass the dataset before .repeat(), or dataset.take(n).")
-    sizes = dataset.map(lambda *parts: tf.shape(parts[0])[0])
-    return [int(n) for n in sizes.as_numpy_iterator()]
+    require_batched("dataset", dataset, doing="counting its batches")
+    sizes = dataset.map(lambda *parts: tf.shape(tf.nest.flatten(parts)[0])[0])
+    return [int(n) for n in bounded("dataset", sizes.as_numpy_iterator(), max_batches)]
 
 
 class EpochLog(keras.callbacks.Callback):
@@ -231,6 +230,9 @@ def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None =
     """
     b = require_int_list("boundaries", boundaries, minimum=1)
     s = require_int_list("batch_sizes", batch_sizes, minimum=1)
+    if max_length is not None:
+        max_length = require_int("max_length", max_length, 1, "max_length=max(lengths)")
+    pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
     if any(later <= earlier for earlier, later in zip(b, b[1:])):
         raise ValueError(f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
                          f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries)).")
@@ -295,13 +297,10 @@ def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int],
         n = None
     b, s = check_buckets(boundaries, batch_sizes, max_length=None if n is None or not len(n) else int(n.max()),
                          pad_to_bucket_boundary=pad_to_bucket_boundary)
-    padding_value = require_number("padding_value", padding_value, example="0.0")
+    padding_value = require_fill_value("padding_value", padding_value, ids=x_spec.dtype.is_integer)
     pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
     drop_remainder = require_flag("drop_remainder", drop_remainder)
-    if x_spec.dtype.is_integer and float(padding_value) != int(padding_value):
-        raise ValueError(f"padding_value: {padding_value!r} is not an integer, but the sequences hold integer "
-                         f"ids ({x_spec.dtype.name}); pick an integer padding id (usually 0).")
-    pad_x = tf.constant(int(padding_value) if x_spec.dtype.is_integer else padding_value, dtype=x_spec.dtype)
+    pad_x = tf.constant(padding_value, dtype=x_spec.dtype)
     pad_values = (pad_x, tf.constant(0, dtype=spec[1].dtype)) if paired else pad_x
     out = ds.bucket_by_sequence_length(length, bucket_boundaries=b, bucket_batch_sizes=s,
                                        padding_values=pad_values, pad_to_bucket_boundary=pad_to_bucket_boundary,

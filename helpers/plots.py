@@ -12,7 +12,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
+from helpers.distribute import per_replica_batch_sizes
 from helpers.padding import as_mask_list, mask_stats
 from helpers.stateful import StatefulBatches, step_index
 from helpers.validate import as_series, require_choice, require_flag, require_int
@@ -35,6 +37,10 @@ def plot_batch_on_series(series: np.ndarray, timesteps: int, *, batch_size: int 
     if start + batch_size > n:
         raise ValueError(f"start + batch_size = {start + batch_size} windows, but the series gives only {n} "
                          f"windows of timesteps={timesteps}; lower start or batch_size.")
+    if feature_names is not None and (isinstance(feature_names, str) or not isinstance(feature_names, Sequence)
+                                      or not all(isinstance(n, str) for n in feature_names)):
+        raise TypeError(f"feature_names: expected one name per feature such as ('open', 'close'), got "
+                        f"{feature_names!r:.60}.")
     names = feature_names or tuple(f"f{j}" for j in range(series.shape[1]))
     if len(names) != series.shape[1]:
         raise ValueError(f"feature_names: got {len(names)} names for {series.shape[1]} features.")
@@ -154,7 +160,9 @@ def plot_timings(timings: Mapping[str, Any], *, spread: str = "minmax", unit: st
     spread = require_choice(
         "spread", spread, ("minmax", "quartiles"), meaning="the error bar spans min-max or the quartiles"
     )
-    if not isinstance(timings, Mapping) or not timings:
+    if isinstance(timings, Mapping) and not timings:
+        raise ValueError("timings: got an empty dict; expected at least one group {group: [seconds, ...]}.")
+    if not isinstance(timings, Mapping):
         raise TypeError(
             f"timings: expected a non-empty dict {{group: [seconds, ...]}} or {{group: {{bar: "
             f"[seconds, ...]}}}}, got {timings!r:.80}."
@@ -219,8 +227,6 @@ def plot_replica_split(
     >>> [int(p.get_width()) for p in fig.axes[0].patches]
     [32, 32, 3, 3]
     """
-    from helpers.distribute import per_replica_batch_sizes  # here, not on top: it loads TensorFlow
-
     steps = per_replica_batch_sizes(global_batch, n_samples, n_replicas, drop_remainder=drop_remainder)
     max_rows = require_int("max_rows", max_rows, 2)
     if not steps:
@@ -286,6 +292,7 @@ def plot_window_layout(layout: Any, *, series: np.ndarray | None = None, title: 
     (its first feature). One bar per window (colour: its batch; grey and hatched: dropped by
     ``drop_remainder``), a dot at its target. Returns the figure.
     """
+    _require_layout(layout, "WindowLayout", "explore.window_layout(...)", ("starts", "targets", "batch", "n_batches"))
     fig = plt.figure(figsize=(10, 4.6 if series is not None else 3.6))
     grid = fig.add_gridspec(2 if series is not None else 1, 1, height_ratios=(1, 1.6) if series is not None else (1,))
     ax = fig.add_subplot(grid[-1])
@@ -328,6 +335,7 @@ def plot_stream_layout(layout: Any, *, title: str | None = None):
     steps it reads, numbered by batch. Right: the step each row's state sees, in feeding order. Red
     crosses mark a row whose next batch does not start right after where it stopped. Returns the figure.
     """
+    _require_layout(layout, "StreamLayout", "explore.stream_layout(...)", ("index", "jumps", "breaks", "n_batches"))
     fig, (left, right) = plt.subplots(
         1, 2, figsize=(11, 0.9 + 0.5 * max(layout.batch_size, 4)), gridspec_kw={"width_ratios": (1.6, 1)}
     )
@@ -368,7 +376,15 @@ def plot_stream_layout(layout: Any, *, title: str | None = None):
 
 def close(fig) -> None:
     """Close a figure made here (the explorables draw a new one on every change and close the old)."""
+    if not isinstance(fig, Figure):      # plt.close(None) would close whatever figure is current
+        raise TypeError(f"fig: expected a matplotlib Figure (what the plot_* functions return), got "
+                        f"{type(fig).__name__}.")
     plt.close(fig)
+
+
+def _require_layout(layout: Any, kind: str, make: str, fields: tuple[str, ...]) -> None:
+    if not all(hasattr(layout, f) for f in fields):
+        raise TypeError(f"layout: expected a helpers.explore.{kind} (from {make}), got {type(layout).__name__}.")
 
 
 def _epoch_values(name: str, values: Any) -> np.ndarray:
@@ -402,9 +418,15 @@ def plot_layout(layout: StatefulBatches | np.ndarray, *, series: np.ndarray | Se
     back or forward mean the state carries over into unrelated data. ``ylabel`` names the top
     panel's values with their unit (e.g. ``"close, USD per share"``). Returns the figure.
     """
+    if not isinstance(layout, (StatefulBatches, np.ndarray, list, tuple)):
+        raise TypeError(f"layout: expected a StatefulBatches (split_streams / stack_series) or batches of step "
+                        f"numbers (n_batches, batch, timesteps), got {type(layout).__name__}.")
     index = step_index(layout)
     n_batches, batch, timesteps = index.shape
     row_series = layout.row_series if isinstance(layout, StatefulBatches) else (0,) * batch
+    if row_labels is not None and (isinstance(row_labels, str) or not isinstance(row_labels, Sequence)):
+        raise TypeError(f"row_labels: expected one label per batch row such as ['IBM', 'AAPL'], got "
+                        f"{row_labels!r:.60} ({type(row_labels).__name__}).")
     labels = list(row_labels) if row_labels is not None else [f"row {i}" for i in range(batch)]
     if len(labels) != batch:
         raise ValueError(f"row_labels: got {len(labels)} labels for {batch} batch rows; give one per row.")
@@ -478,11 +500,14 @@ def plot_masks(panels: Mapping[str, Sequence[np.ndarray]] | Sequence[np.ndarray]
     mask makes it skip); white: steps the batch does not contain at all. Thin lines separate
     batches. Returns the figure.
     """
+    if isinstance(panels, (str, bytes)) or not isinstance(panels, (Mapping, list, tuple)):
+        raise TypeError(f"panels: expected {{strategy: [masks]}} or a list of (batch, timesteps) boolean masks, got "
+                        f"{type(panels).__name__}. Fix: plot_masks({{'name': padding.batch_masks(dataset)}}).")
     if not isinstance(panels, Mapping):
         panels = {"": panels}
     if not panels:
         raise ValueError("panels: expected at least one list of masks, got none.")
-    panels = {name: as_mask_list(masks) for name, masks in panels.items()}
+    panels = {name: as_mask_list(masks, name=f"panels[{name!r}]") for name, masks in panels.items()}
     width = max(m.shape[1] for masks in panels.values() for m in masks)
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels) + 0.6, 4.2), squeeze=False,
                              sharey=True)

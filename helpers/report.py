@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from helpers.validate import require_flag, require_text
+
 #: Severities of a :class:`Finding`: an error (Keras raises, or the result is wrong) or a warning
 #: (accepted, but probably not meant).
 ERROR, WARNING = "error", "warning"
@@ -22,6 +24,12 @@ class Finding:
     severity: str   # ERROR: Keras raises or the result is wrong; WARNING: accepted, but probably not meant
     code: str       # a short id, e.g. "ndim", "features", "stateful-remainder"
     message: str    # what is wrong and how to fix it
+
+    def __post_init__(self):
+        if self.severity not in (ERROR, WARNING):
+            raise ValueError(f"severity: expected {ERROR!r} or {WARNING!r}, got {self.severity!r}.")
+        require_text("code", self.code, example="'ndim'")
+        require_text("message", self.message, example="'x: ... Fix: ...'")
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,17 @@ class Report:
     title: str
     lines: tuple[str, ...] = field(default=())
     pending: bool = False       # an exercise not answered yet: neither right nor wrong
+
+    def __post_init__(self):
+        object.__setattr__(self, "ok", require_flag("ok", self.ok))              # np.bool_ -> bool
+        object.__setattr__(self, "pending", require_flag("pending", self.pending))
+        require_text("title", self.title, example="'all good'")
+        if isinstance(self.lines, str) or not isinstance(self.lines, (list, tuple)):
+            raise TypeError(f"lines: expected a tuple of strings, one per line, got {type(self.lines).__name__}. "
+                            f"Fix: lines=(text,).")
+        for i, line in enumerate(self.lines):
+            require_text(f"lines[{i}]", line)
+        object.__setattr__(self, "lines", tuple(self.lines))
 
     def __str__(self) -> str:
         mark = "⏳" if self.pending else "✅" if self.ok else "❌"
@@ -71,6 +90,7 @@ def pending(label: str) -> Report:
     >>> pending("Exercise 1").pending
     True
     """
+    require_text("label", label, example="'Exercise 1 (windows)'")
     return Report(False, f"{label}: not answered yet.",
                   ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",),
                   pending=True)

@@ -15,6 +15,8 @@ import numpy as np
 from helpers.report import ERROR, WARNING, Finding, Report
 from helpers.validate import require_flag, require_int
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 DEFAULT_NAMES = {
     1: ("timesteps",),
     2: ("timesteps", "features"),
@@ -30,6 +32,10 @@ def describe(x: Any, names: Sequence[str] | None = None) -> str:
     as ``None``) or on a shape tuple.
     """
     shape = _shape_of(x)
+    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)
+                              or not all(isinstance(n, str) for n in names)):
+        raise TypeError(f"names: expected one name per axis such as ('batch', 'timesteps', 'features'), got "
+                        f"{names!r:.60}.")
     if names is None:
         if len(shape) not in DEFAULT_NAMES:
             raise ValueError(f"names: an array with {len(shape)} axes {shape} has no default axis names; "
@@ -142,10 +148,13 @@ def input_findings(x: Any, *, timesteps: int | None = None, features: int | None
                               f"'float32') turn ids into floats?")
     if kind == "f":
         values = np.asarray(x)
-        bad = ~np.isfinite(values)
+        huge = np.abs(np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)) > _FLOAT32_MAX   # inf once float32
+        bad = ~np.isfinite(values) | huge
         if bad.any():
             first = tuple(int(i) for i in np.argwhere(bad)[0])
-            add(ERROR, "nonfinite", f"{name}: {int(bad.sum())} values are NaN or infinite (first at index {first}); "
+            what = "NaN, infinite or too large for float32 (inf once Keras casts them)" if huge.any() else \
+                "NaN or infinite"
+            add(ERROR, "nonfinite", f"{name}: {int(bad.sum())} values are {what} (first at index {first}); "
                                     f"one NaN makes every loss NaN. Drop or fill them before windowing.")
     return findings
 

@@ -87,9 +87,14 @@ class StatefulBatches:
     def note(self) -> str:
         """What was kept and what was dropped, in words."""
         where = "at the start (the oldest steps)" if self.drop == "start" else "at the end (the newest steps)"
-        drop = f"dropped {self.dropped} {where}" if self.dropped else "dropped nothing"
+        inputs = self.n_batches * self.timesteps * (self.batch_size if self.kind == "streams" else 1)
+        gap = max(0, self.horizon - inputs)      # a horizon longer than all the inputs: the steps between are unused
+        edge = self.dropped - self.offset - gap
+        drop = f"dropped {edge} {where}" if edge else "dropped nothing"
         if self.offset:
-            drop = f"skipped the first {self.offset} (offset), dropped {self.dropped - self.offset} {where}"
+            drop = f"skipped the first {self.offset} (offset), dropped {edge} {where}"
+        if gap:
+            drop += f", and {gap} between the inputs and their targets (horizon {self.horizon} > {inputs} input steps)"
         used = self.length - self.dropped
         if self.kind == "streams":
             return (f"1 series of {self.length} steps -> {self.batch_size} streams x {self.n_batches} batches x "
@@ -135,8 +140,9 @@ def split_streams(series: np.ndarray, batch_size: int, timesteps: int, *, horizo
     offset = length - used if drop == "start" else 0
     span = n_batches * timesteps
     starts = offset + span * np.arange(batch_size)
+    # dropped = steps neither input nor target: a horizon longer than all the inputs leaves a gap between them
     return _gather([series], [0] * batch_size, starts, n_batches, timesteps, horizon, cols, length,
-                   length - used, drop, "streams")
+                   length - used + max(0, horizon - batch_size * span), drop, "streams")
 
 
 def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, batch_size: int | None = None,
@@ -173,7 +179,7 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
     used = n_batches * timesteps + horizon
     offset = length - used if drop == "start" else 0
     return _gather(sources, list(range(n)), np.full(n, offset), n_batches, timesteps, horizon, cols, length,
-                   length - used, drop, "series")
+                   length - used + max(0, horizon - n_batches * timesteps), drop, "series")
 
 
 def _gather(sources, row_series, starts, n_batches, timesteps, horizon, cols, length, dropped, drop, kind):
@@ -232,14 +238,22 @@ def step_index(index: np.ndarray | StatefulBatches) -> np.ndarray:
     """
     if isinstance(index, StatefulBatches):
         return index.index
+    if not isinstance(index, (np.ndarray, list, tuple)):
+        raise TypeError(f"index: expected a StatefulBatches or an array of step numbers (n_batches, batch, "
+                        f"timesteps), got {type(index).__name__}. Build the batches from np.arange(...).")
     index = np.asarray(index)
+    if index.dtype.kind not in "iuf":
+        raise TypeError(f"index: expected step numbers (integers), got dtype {index.dtype}. Build the batches from "
+                        f"np.arange(...) (or use StatefulBatches.index).")
     if index.ndim == 4 and index.shape[-1] >= 1:
         index = index[..., 0]
     if index.ndim != 3:
         raise ValueError(f"index: expected shape (n_batches, batch, timesteps) (or inputs with a feature axis), "
                          f"got {index.shape}. Build the batches from np.arange(...) so values are step numbers.")
-    if index.dtype.kind not in "iuf" or (index.dtype.kind == "f" and not (np.isfinite(index).all()
-                                                                          and (index == np.round(index)).all())):
+    if 0 in index.shape:
+        raise ValueError(f"index: shape {index.shape} (n_batches, batch, timesteps) has an empty axis; expected at "
+                         f"least one batch of one row of one step.")
+    if index.dtype.kind == "f" and not (np.isfinite(index).all() and (index == np.round(index)).all()):
         raise ValueError(f"index: expected step numbers (whole numbers), got dtype {index.dtype} with values such as "
                          f"{index.ravel()[:3].tolist()}. Build the batches from np.arange(...) (or use "
                          f"StatefulBatches.index), not from the real data.")
@@ -260,6 +274,10 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
         raise ValueError("arrays: pass at least one array to trim.")
     require_choice("keep", keep, DROP_CHOICES,
                    meaning="'start' drops the incomplete last batch, 'end' keeps the newest samples")
+    for i, a in enumerate(arrays):
+        if not isinstance(a, (np.ndarray, list, tuple)):
+            raise TypeError(f"arrays[{i}]: expected an array (inputs or targets), got {type(a).__name__}. "
+                            f"Fix: trim_to_multiple(x, y, batch_size=B).")
     n = len(arrays[0])
     if any(len(a) != n for a in arrays):
         raise ValueError(f"arrays: first axes differ {[len(a) for a in arrays]}; pass inputs and targets that "

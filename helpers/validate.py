@@ -16,12 +16,18 @@ TypeError: batch_size: expected an int >= 1, got 2.0 (float). Fix: batch_size=in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+_INT32 = np.iinfo(np.int32)
+#: ``tf.data`` cardinalities (``tf.data.INFINITE_CARDINALITY``, ``tf.data.UNKNOWN_CARDINALITY``), without importing TF.
+INFINITE, UNKNOWN = -1, -2
+#: How many batches a scan of a dataset of UNKNOWN length reads before it stops and says so.
+MAX_BATCHES = 100_000
 
 
 def _is_int(value: Any) -> bool:
@@ -85,6 +91,104 @@ def require_flag(name: str, value: Any) -> bool:
     return bool(value)
 
 
+def require_text(name: str, value: Any, *, example: str = "'...'") -> str:
+    """Return ``value`` if it is a string (a label, a title, a strategy name); ``TypeError`` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected a string such as {example}, got {value!r:.60} ({type(value).__name__}).")
+    return value
+
+
+def require_fill_value(name: str, value: Any, *, ids: bool) -> float | int:
+    """A padding (or mask) value that survives the cast Keras makes: int32 for ``ids``, float32 otherwise.
+
+    ``TypeError`` unless a number; ``ValueError`` for NaN/inf, a fraction where ids are integers,
+    an id beyond int32 (it would wrap around) or a float beyond float32 (it would become ``inf``).
+    """
+    out = require_number(name, value, example="0.0")
+    if ids:
+        if out != int(out):
+            raise ValueError(f"{name}: {value!r} is not an integer, but the sequences hold integer ids; "
+                             f"pick an integer padding id (usually 0).")
+        if not _INT32.min <= int(out) <= _INT32.max:
+            raise ValueError(f"{name}: {value!r} does not fit int32, the dtype of integer ids, and would wrap "
+                             f"around. Fix: an id from {_INT32.min} to {_INT32.max}, usually 0.")
+        return int(out)
+    if abs(out) > _FLOAT32_MAX:
+        raise ValueError(f"{name}: {value!r} is beyond float32's range (+-{_FLOAT32_MAX:.3g}) and would become "
+                         f"infinite. Fix: a value the data never takes, such as 0.0 or -1.0.")
+    return out
+
+
+def exact_fraction(value: Any, *, name: str = "value") -> Fraction:
+    """The fraction a float *as written* means: ``0.7`` is exactly 7/10 (its shortest repr), not 0.6999...
+
+    ``n * 0.7`` is 62.99999999999999 for ``n = 90`` in floating point; ``floor(90 * exact_fraction(0.7))``
+    is 63, the count meant. ``np.float32(0.7)`` prints as ``0.7`` too, so it means 7/10 as well.
+
+    >>> exact_fraction(0.7), exact_fraction(np.float32(0.7))
+    (Fraction(7, 10), Fraction(7, 10))
+    """
+    require_number(name, value)
+    return Fraction(str(value))
+
+
+def require_dataset(name: str, dataset: Any, *, doing: str) -> int:
+    """``ValueError`` for a ``tf.data.Dataset`` that repeats forever; return its cardinality.
+
+    ``doing`` says what would never end ("counting its batches"). Returns ``UNKNOWN`` (-2) when
+    tf.data cannot tell (after ``filter``, ``bucket_by_sequence_length`` ...): scan it with
+    :func:`bounded`. Duck-typed (anything with ``cardinality()``), so it imports no TensorFlow.
+    """
+    if not hasattr(dataset, "cardinality") or not hasattr(dataset, "element_spec"):
+        raise TypeError(f"{name}: expected a tf.data.Dataset, got {type(dataset).__name__}.")
+    n = int(dataset.cardinality())
+    if n == INFINITE:
+        raise ValueError(f"{name}: it repeats forever (.repeat() without a count), so {doing} would never end. "
+                         f"Fix: pass the dataset before .repeat(), or {name}.take(n).")
+    return n
+
+
+def require_batched(name: str, dataset: Any, *, doing: str) -> int:
+    """:func:`require_dataset`, and ``ValueError`` unless its elements are *batches*; return its cardinality.
+
+    Read from ``element_spec`` (nothing is iterated): the first component of an element (``x`` of
+    ``(x, y)``) must have a batch axis. Refused: scalars, 1-D elements of a fixed length ``(timesteps,)``,
+    and float elements of 2 axes whose last axis is fixed, ``(timesteps, features)``: one window or
+    one sequence each (``from_tensor_slices(x)`` or ``to_dataset`` before ``.batch``/``.padded_batch``),
+    whose timesteps would otherwise be read as batch sizes.
+    """
+    n = require_dataset(name, dataset, doing=doing)
+    spec = dataset.element_spec
+    while isinstance(spec, (tuple, list, dict)) and spec:
+        spec = next(iter(spec.values())) if isinstance(spec, dict) else spec[0]
+    shape, dtype = getattr(spec, "shape", None), getattr(spec, "dtype", None)
+    rank = getattr(shape, "rank", None)
+    if rank is None or rank == 0:
+        raise ValueError(f"{name}: its elements are {dataset.element_spec}, not batches; call .batch(batch_size) "
+                         f"first (.padded_batch for sequences of different lengths).")
+    dims = shape.as_list()
+    if (rank == 1 and dims[0] is not None) or (rank == 2 and getattr(dtype, "is_floating", False)
+                                               and dims[1] is not None):
+        what = "one window (timesteps, features) each" if rank == 2 else "one sequence (timesteps,) each"
+        raise ValueError(f"{name}: its elements have shape {tuple(dims)}: {what}, not a batch of them (a batch of "
+                         f"LSTM input has 3 axes). Call .batch(batch_size) first (.padded_batch for sequences of "
+                         f"different lengths). If they already are batches of one-feature sequences, give them their "
+                         f"feature axis: .map(lambda x, *rest: (x[..., None], *rest)).")
+    return n
+
+
+def bounded(name: str, dataset: Any, max_batches: int) -> Iterator:
+    """Iterate ``dataset`` (checked with :func:`require_dataset`), but stop with a ``ValueError`` after
+    ``max_batches`` elements: a dataset of UNKNOWN length (e.g. ``.repeat().filter(...)``) may never end."""
+    max_batches = require_int("max_batches", max_batches, 1, f"max_batches={MAX_BATCHES}")
+    for i, element in enumerate(dataset):
+        if i == max_batches:
+            raise ValueError(f"{name}: yielded more than max_batches={max_batches} batches and tf.data does not know "
+                             f"its length (cardinality UNKNOWN, e.g. .repeat().filter(...)), so it may never end. "
+                             f"Fix: {name}.take(n), or a larger max_batches if it really is that long.")
+        yield element
+
+
 def require_choice(name: str, value: Any, choices: Sequence[str], *, meaning: str = "") -> str:
     """Return ``value`` if it is one of the strings ``choices``; ``TypeError`` if not a string, else ``ValueError``.
 
@@ -133,16 +237,20 @@ def require_finite(name: str, values: Any, *, fix: str = "Drop or fill them firs
     return arr
 
 
-def require_int32(name: str, values: np.ndarray) -> None:
+def require_int32(name: str, values: Any) -> None:
     """``ValueError`` if integer ids would wrap around when cast to int32 (as ``pad_sequences`` and tf.data do)."""
-    info = np.iinfo(np.int32)
+    info = _INT32
+    values = np.asarray(values)
     if values.size and np.issubdtype(values.dtype, np.integer) and (values.min() < info.min or values.max() > info.max):
         raise ValueError(f"{name}: integer values from {values.min()} to {values.max()} do not fit int32; "
                          f"ids must be below {info.max:,}. Fix: renumber the vocabulary from 1.")
 
 
-def require_numeric(name: str, arr: np.ndarray, *, fix: str = "") -> None:
+def require_numeric(name: str, arr: Any, *, fix: str = "") -> None:
     """``TypeError`` unless ``arr`` holds integers or floats (bool, text and objects are refused)."""
+    arr = np.asarray(arr) if isinstance(arr, (list, tuple)) else arr
+    if not hasattr(arr, "dtype"):
+        raise TypeError(f"{name}: expected an array of numbers, got {type(arr).__name__}." + (f" {fix}" if fix else ""))
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{name}: expected numbers (integers or floats), got dtype {arr.dtype}."
                         + (f" {fix}" if fix else ""))

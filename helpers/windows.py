@@ -12,7 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from helpers.validate import as_series, check_columns, require_flag, require_int, require_number
+from helpers.validate import (
+    as_series,
+    check_columns,
+    exact_fraction,
+    require_finite,
+    require_flag,
+    require_int,
+    require_number,
+    require_numeric,
+)
 
 
 def count_windows(length: int, timesteps: int, *, horizon: int = 1, stride: int = 1) -> int:
@@ -101,7 +110,12 @@ class Split:
     def unscale(self, values: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
         """Back to original units; ``columns`` says which features ``values``' last axis holds."""
         cols = check_columns(columns, len(self.mean), name="columns")
+        if not isinstance(values, (np.ndarray, list, tuple, np.number, float, int)) or isinstance(values, bool):
+            raise TypeError(f"values: expected an array of scaled values (e.g. model.predict(...)), got "
+                            f"{type(values).__name__}.")
         values = np.asarray(values)
+        require_numeric("values", values, fix="Fix: pass the model's predictions as a float array.")
+        require_finite("values", values, fix="A NaN prediction usually means training diverged.")
         if len(cols) > 1 and (values.ndim == 0 or values.shape[-1] != len(cols)):
             raise ValueError(f"values: shape {values.shape} does not end in {len(cols)} columns, one per feature of "
                              f"the split ({cols}), so the scaling would broadcast silently. Fix: pass columns=[...] "
@@ -115,15 +129,22 @@ def chronological_split(series: np.ndarray, *, train: float = 0.7, val: float = 
 
     Nothing from the validation or test period leaks into training: not their values, not
     their mean or spread. Build windows on each part separately so none spans a boundary.
+
+    Counts are exact: ``train=0.7`` means 7/10 as written (:func:`helpers.validate.exact_fraction`), so
+    the training part has ``floor(T * 7 / 10)`` steps (63 of 90, where ``90 * 0.7`` is 62.99999999999999
+    in floating point); validation ``floor(T * val)`` likewise; test the rest.
     """
     series = as_series(series)
-    train = require_number("train", train, minimum=0, maximum=1, strict=True, example="0.7")
-    val = require_number("val", val, minimum=0, maximum=1, strict=True, example="0.15")
+    require_number("train", train, minimum=0, maximum=1, strict=True, example="0.7")
+    require_number("val", val, minimum=0, maximum=1, strict=True, example="0.15")
+    fractions = {"train": exact_fraction(train, name="train"), "val": exact_fraction(val, name="val")}  # 0.7 is 7/10
+    train, val = float(train), float(val)
     scale = require_flag("scale", scale)
-    if train + val >= 1:
-        raise ValueError(f"train + val = {train + val:g} leaves nothing for test; keep it below 1 (e.g. 0.7 + 0.15).")
-    # round before flooring: 90 * 0.7 is 62.99999999999999 in floating point, and 63 steps are meant
-    n_train, n_val = (math.floor(round(len(series) * f, 9)) for f in (train, val))
+    if sum(fractions.values()) >= 1:
+        raise ValueError(f"val: train + val = {train + val:g} leaves nothing for test; keep it below 1 "
+                         f"(e.g. train=0.7, val=0.15).")
+    # exact: 90 * 0.7 is 62.99999999999999 in floating point, and 63 steps are meant
+    n_train, n_val = (math.floor(len(series) * f) for f in fractions.values())
     if min(n_train, n_val, len(series) - n_train - n_val) < 2:
         raise ValueError(f"series: {len(series)} steps give a part with fewer than 2 steps at train={train}, "
                          f"val={val}; use a longer series or other fractions.")

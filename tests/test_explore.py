@@ -368,7 +368,7 @@ def test_plot_timings_bars_medians_and_spread():
 @pytest.mark.parametrize(
     ("timings", "kwargs", "error", "match"),
     [
-        ({}, {}, TypeError, "timings: expected a non-empty dict"),
+        ({}, {}, ValueError, "timings: got an empty dict"),
         ([0.1, 0.2], {}, TypeError, "timings: expected a non-empty dict"),
         ({"a": [0.1, -0.2]}, {}, ValueError, "times must be >= 0"),
         ({"a": [0.1, float("inf")]}, {}, ValueError, "NaN or infinity"),
