@@ -401,6 +401,8 @@ def test_plot_replica_split_long_runs_and_last_batch():
     assert labels == ["step 0", "step 1", "step 2", "step 11 (last)"]
     assert [int(p.get_width()) for p in fig.axes[0].patches][-2:] == [4, 4]
     assert "8 more steps like these" in fig.axes[0].texts[-1].get_text()
+    ticks = fig.axes[0].get_yticks().tolist()
+    assert ticks == [0, 1, 2, 4] and fig.axes[0].texts[-1].get_position()[1] == 3  # the note has a row of its own
     fig = plots.plot_replica_split(64, 2, 712, drop_remainder=True)
     assert len(fig.axes[0].get_yticklabels()) == 8 and "(last)" not in fig.axes[0].get_yticklabels()[-1].get_text()
 
