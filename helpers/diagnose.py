@@ -99,9 +99,10 @@ def diagnose(model, x: Any, y: Any = None, *, batch_size: int | None = None) -> 
         if arr is None:                                          # ragged: nothing else can be checked
             return Diagnosis(expected_all[0] if len(inputs) == 1 else tuple(expected_all), ("list", *shape),
                              tuple(findings))
-        if len(inputs) > 1 and len(expected) != 3 and embedding is None and len(shape) != len(expected):
-            add(ERROR, "ndim", f"{name}: shape {shape} has {len(shape)} axes; the model's input {name} needs "
-                               f"{len(expected)}: {expected}.")
+        if len(inputs) > 1 and len(expected) != 3 and embedding is None and (
+                len(shape) != len(expected) or any(e not in (None, d) for e, d in zip(expected[1:], shape[1:]))):
+            add(ERROR, "shape", f"{name}: shape {shape}, but the model's input {inputs[i].name!r} expects {expected} "
+                                f"(None: any size). Give it arrays of that shape, in the order of model.inputs.")
         if embedding is not None:
             _check_ids(arr, name, embedding, add)
         shapes_seen.append(shape)
@@ -398,8 +399,8 @@ def _check_mask_collisions(x, masking, embedding, add, *, name="x"):
     trail = np.argmax(real[:, ::-1], axis=1)                       # masked steps after the last real one
     some = real.any(axis=1)
     lead, trail = np.where(some, lead, 0), np.where(some, trail, 0)
-    post = ((trail > 0) & (lead == 0)).any() and not ((lead > 0) & (trail == 0)).any()
-    pre = ((lead > 0) & (trail == 0)).any() and not ((trail > 0) & (lead == 0)).any()
+    end_only, start_only = int(((trail > 0) & (lead == 0)).sum()), int(((lead > 0) & (trail == 0)).sum())
+    post, pre = end_only > start_only, start_only > end_only     # the side most rows are padded on
     wrong = (lead > 0) if post else (trail > 0) if pre else (lead > 0) & (trail > 0)
     if wrong.any():
         rows = np.flatnonzero(wrong)

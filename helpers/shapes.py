@@ -44,7 +44,7 @@ def describe(x: Any, names: Sequence[str] | None = None) -> str:
     if len(names) != len(shape):
         raise ValueError(f"names: got {len(names)} names {tuple(names)} for {len(shape)} axes {shape}; "
                          f"give one name per axis.")
-    return "(" + ", ".join(f"{n}={s}" for n, s in zip(names, shape)) + ")"
+    return "(" + ", ".join(f"{n}={s}" for n, s in zip(names, shape, strict=True)) + ")"
 
 
 #: Findings whose cause is a wrong *type* of data (text, objects, ragged lists): TypeError in check_lstm_input.
@@ -92,6 +92,14 @@ def input_findings(x: Any, *, timesteps: int | None = None, features: int | None
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features). Your model "
                 f"expects 1 feature, so this looks like (batch={shape[0]}, timesteps={shape[1]}) without the feature "
                 f"axis. Keras 3 adds it silently; be explicit: x[..., np.newaxis].")
+        elif features is not None and timesteps == shape[1] == features:
+            add(ERROR, "ndim",
+                f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features), and the model "
+                f"expects {timesteps} timesteps of {features} features, so the missing axis is ambiguous. If it is "
+                f"{shape[0]} windows of one feature: x[..., np.newaxis] -> ({shape[0]}, {shape[1]}, 1), and the "
+                f"windows need all {features} feature columns. If it is {shape[0]} samples of {features} features "
+                f"without the time axis: cut windows over time (windows.make_windows), or give each sample one step "
+                f"(timesteps=1): np.expand_dims(x, 1) -> ({shape[0]}, 1, {shape[1]}).")
         elif features is not None and timesteps == shape[1]:
             add(ERROR, "ndim",
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features). It looks like "
@@ -103,8 +111,8 @@ def input_findings(x: Any, *, timesteps: int | None = None, features: int | None
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features), and its last "
                 f"axis has the model's {features} features. If it is one sequence of {shape[0]} steps: "
                 f"x[np.newaxis] -> (1, {shape[0]}, {shape[1]}). If it is {shape[0]} samples without the time axis: "
-                f"cut windows over time (windows.make_windows), or give each sample one step: x[:, np.newaxis, :] "
-                f"-> ({shape[0]}, 1, {shape[1]}).")
+                f"cut windows over time (windows.make_windows), or give each sample one step (timesteps=1): "
+                f"x[:, np.newaxis, :] -> ({shape[0]}, 1, {shape[1]}), the same as np.expand_dims(x, 1).")
         else:
             add(ERROR, "ndim",
                 f"{name}: shape {shape} has 2 axes, an LSTM needs 3 (batch, timesteps, features). If it is one "

@@ -51,7 +51,8 @@ def test_swapped_axes_hint():
 def test_targets_checked():
     model = lstm_model()
     assert "targets-length" in dg.diagnose(model, np.zeros((8, 20, 1), np.float32), np.zeros((7, 1))).codes
-    assert "targets-nonfinite" in dg.diagnose(model, np.zeros((2, 20, 1), np.float32), np.array([[1.0], [np.nan]])).codes
+    nan_targets = np.array([[1.0], [np.nan]])
+    assert "targets-nonfinite" in dg.diagnose(model, np.zeros((2, 20, 1), np.float32), nan_targets).codes
 
 
 def test_stateful_checks_batch_size_and_remainder():
@@ -151,3 +152,214 @@ def test_remainder_advice_when_fewer_samples_than_one_batch():
         assert "Trim to 0" not in text
         assert "not even one full batch" in text and f"batch_size={n}" in text
     assert "Trim to 4 samples" in str(dg.diagnose(model, np.zeros((6, 20, 1), np.float32), batch_size=4))
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 14: the mistakes learners make, as one table. Each wrong pair gets its finding; each correct
+# pair gets none. The models are tiny real Keras models; the tests below the table show what Keras
+# itself does with the silent ones (it trains without a word).
+# ---------------------------------------------------------------------------------------------
+
+T = 5
+
+
+def _seq_head(units=1):
+    """LSTM(return_sequences=True) -> Dense(units): output (batch, T, units)."""
+    return keras.Sequential([keras.Input((T, 1)), keras.layers.LSTM(2, return_sequences=True),
+                             keras.layers.Dense(units)])
+
+
+def _dense_head(units=1, loss="mse"):
+    model = keras.Sequential([keras.Input((T, 1)), keras.layers.LSTM(2), keras.layers.Dense(units)])
+    model.compile(loss=loss)
+    return model
+
+
+def _two_inputs():
+    """An LSTM over a window (input 'window') and 3 static features (input 'static')."""
+    window, static = keras.Input((T, 1), name="window"), keras.Input((3,), name="static")
+    out = keras.layers.Dense(1)(keras.layers.Concatenate()([keras.layers.LSTM(2)(window), static]))
+    return keras.Model([window, static], out)
+
+
+def _ids_and_window():
+    """Token ids through an Embedding (input 'ids') and a float window (input 'window')."""
+    ids, window = keras.Input((4,), dtype="int32", name="ids"), keras.Input((T, 1), name="window")
+    a = keras.layers.LSTM(2)(keras.layers.Embedding(10, 2, mask_zero=True)(ids))
+    b = keras.layers.LSTM(2)(window)
+    return keras.Model([ids, window], keras.layers.Dense(1)(keras.layers.Concatenate()([a, b])))
+
+
+def _embedding(mask_zero=True):
+    return keras.Sequential([keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 2, mask_zero=mask_zero),
+                             keras.layers.LSTM(2)])
+
+
+def _masked(mask_value=0.0, timesteps=T):
+    return keras.Sequential([keras.Input((timesteps, 1)), keras.layers.Masking(mask_value=mask_value),
+                             keras.layers.LSTM(2), keras.layers.Dense(1)])
+
+
+def _stateful(batch=2):
+    return keras.Sequential([keras.Input(batch_shape=(batch, T, 1)), keras.layers.LSTM(2, stateful=True),
+                             keras.layers.Dense(1)])
+
+
+def _ds(x, y=None, batch=4):
+    return tf.data.Dataset.from_tensor_slices(x if y is None else (x, y)).batch(batch)
+
+
+Z = np.zeros((16, T, 1), np.float32)
+POST = np.array([[1, 2, 3, 0, 0], [1, 2, 3, 4, 5], [4, 5, 0, 0, 0]], np.float32)[..., None]   # post-padded
+FIRST_IS_MASK = np.array([[0, 2, 3, 0, 0], [1, 2, 3, 4, 5], [4, 5, 0, 0, 0]], np.float32)[..., None]
+PRE = np.array([[0, 0, 1, 2, 3], [1, 2, 3, 4, 5], [0, 0, 0, 4, 5]], np.float32)[..., None]      # pre-padded
+
+WRONG = {   # name: (model, x, y, kwargs, the finding it must get)
+    "(16, 1) target for a return_sequences head": (_seq_head, Z, np.zeros((16, 1)), {}, "targets-shape"),
+    "(16, 2) target for Dense(1)": (_dense_head, Z, np.zeros((16, 2)), {}, "targets-shape"),
+    "(16,) target for Dense(3)": (lambda: _dense_head(3), Z, np.zeros(16), {}, "targets-shape"),
+    "(16, 3, 1) target for a (16, 5, 1) output": (_seq_head, Z, np.zeros((16, 3, 1)), {}, "targets-shape"),
+    "per-step target for a per-sample output": (_dense_head, Z, np.zeros((16, T, 1)), {}, "targets-shape"),
+    "two inputs, three arrays": (_two_inputs, [Z, np.zeros((16, 3)), Z], None, {}, "inputs"),
+    "two inputs, one array": (_two_inputs, Z, None, {}, "inputs"),
+    "two inputs, dict with a wrong name": (_two_inputs, {"window": Z, "features": np.zeros((16, 3))}, None, {},
+                                           "input-names"),
+    "two inputs, wrong features in the window": (_two_inputs, [np.zeros((16, T, 2)), np.zeros((16, 3))], None, {},
+                                                 "features"),
+    "two inputs, different sample counts": (_two_inputs, [Z, np.zeros((8, 3))], None, {}, "inputs-length"),
+    "dataset with the wrong features": (_dense_head, _ds(np.zeros((8, T, 2), np.float32), np.zeros((8, 1))), None, {},
+                                        "features"),
+    "dataset with (B, 2) targets for Dense(1)": (_dense_head, _ds(Z, np.zeros((16, 2))), None, {}, "targets-shape"),
+    "dataset that repeats forever": (_dense_head, _ds(Z, np.zeros((16, 1))).repeat(), None, {}, "dataset-infinite"),
+    "stateful model, dataset batch 4 for batch_shape 2": (_stateful, _ds(Z, np.zeros((16, 1))), None, {},
+                                                          "stateful-batch-size"),
+    "token id 12 for Embedding(10)": (_embedding, np.array([[1, 2, 3, 12]]), None, {}, "ids-range"),
+    "token id -1": (_embedding, np.array([[1, 2, 3, -1]]), None, {}, "ids-range"),
+    "id 10 in the ids input of a dict": (_ids_and_window, {"ids": np.array([[1, 10, 0, 0]]), "window": Z[:1]}, None,
+                                         {}, "ids-range"),
+    "mask value at the first step of a post-padded batch": (_masked, FIRST_IS_MASK, None, {}, "mask-edge"),
+    "mask value at the last step of a pre-padded batch": (
+        _masked, np.concatenate([PRE, [[[1], [2], [3], [4], [0]]]]), None, {}, "mask-edge"),
+    "masked at both ends": (_masked, np.array([[[0], [1], [2], [0], [0]]], np.float32), None, {}, "mask-edge"),
+    "id 0 first in a post-padded id batch": (_embedding, np.array([[0, 3, 4, 0], [5, 6, 0, 0]]), None, {},
+                                             "mask-edge"),
+    "2-D (samples, features) without the time axis": (lambda: keras.Sequential(
+        [keras.Input((T, 3)), keras.layers.LSTM(2)]), np.zeros((16, 3), np.float32), None, {}, "ndim"),
+}
+
+CORRECT = {   # name: (model, x, y, kwargs)
+    "windows and one target each": (_dense_head, Z, np.zeros((16, 1)), {}),
+    "1-D targets for Dense(1)": (_dense_head, Z, np.zeros(16), {}),
+    "three targets for Dense(3)": (lambda: _dense_head(3), Z, np.zeros((16, 3)), {}),
+    "class ids for a sparse softmax": (lambda: _dense_head(4, "sparse_categorical_crossentropy"), Z,
+                                       np.arange(16) % 4, {}),
+    "a target per step for a return_sequences head": (_seq_head, Z, np.zeros((16, T, 1)), {}),
+    "two inputs as a list": (_two_inputs, [Z, np.zeros((16, 3))], np.zeros((16, 1)), {}),
+    "two inputs as a dict": (_two_inputs, {"static": np.zeros((16, 3)), "window": Z}, np.zeros((16, 1)), {}),
+    "ids and a window as a dict": (_ids_and_window, {"ids": np.array([[1, 9, 0, 0]]), "window": Z[:1]}, None, {}),
+    "a batched dataset of (x, y)": (_dense_head, _ds(Z, np.zeros((16, 1))), None, {}),
+    "a batched dataset of x only": (_dense_head, _ds(Z), None, {}),
+    "a dataset of the course's pipelines": (_dense_head, None, None, {"pipeline": True}),
+    "a stateful model and a dataset of its batch": (_stateful, _ds(Z, np.zeros((16, 1)), batch=2), None, {}),
+    "a stateful model, whole batches": (_stateful, Z, np.zeros((16, 1)), {"batch_size": 2}),
+    "ids inside the vocabulary, post-padded": (_embedding, np.array([[3, 4, 0, 0], [5, 6, 7, 9]]), None, {}),
+    "a post-padded float batch": (_masked, POST, None, {}),
+    "a pre-padded float batch": (_masked, PRE, None, {}),
+    "a padded dataset with Masking": (lambda: _masked(timesteps=None), None, None, {"padded": True}),
+}
+
+
+def _case_x(kwargs):
+    from helpers import pipelines
+    if kwargs.pop("pipeline", False):
+        return pipelines.from_arrays(Z, np.zeros((16, 1)), batch_size=4)
+    if kwargs.pop("padded", False):
+        seqs = [np.arange(1, n + 1, dtype=np.float32)[:, None] for n in (3, 5, 2, 4)]
+        return pipelines.to_dataset(seqs, np.zeros(4)).padded_batch(2)
+    raise AssertionError("no x")
+
+
+@pytest.mark.parametrize("name", list(WRONG))
+def test_each_learner_mistake_gets_its_finding(name):
+    make, x, y, kwargs, code = WRONG[name]
+    d = dg.diagnose(make(), x, y, **kwargs)
+    assert code in d.codes, str(d)
+
+
+@pytest.mark.parametrize("name", list(CORRECT))
+def test_a_correct_pair_gets_no_finding(name):
+    make, x, y, kwargs = CORRECT[name]
+    kwargs = dict(kwargs)
+    if x is None:
+        x = _case_x(kwargs)
+    d = dg.diagnose(make(), x, y, **kwargs)
+    assert d.ok, str(d)
+
+
+def test_the_table_is_big_enough():
+    assert len(WRONG) >= 18 and len(CORRECT) >= 8
+
+
+def test_keras_trains_silently_on_targets_that_broadcast():
+    """What the targets-shape finding is about: fit runs, with a wrong comparison, and says nothing."""
+    seq = _seq_head()
+    seq.compile(loss="mse")
+    assert np.isfinite(seq.fit(Z, np.ones((16, 1)), epochs=1, verbose=0).history["loss"][0])
+    dense = _dense_head()
+    assert np.isfinite(dense.fit(Z, np.ones((16, 2)), epochs=1, verbose=0).history["loss"][0])
+    assert "silently" in str(dg.diagnose(dense, Z, np.ones((16, 2))))
+
+
+def test_keras_on_ids_beyond_the_embedding():
+    """On a CPU, an id >= input_dim raises inside the lookup; a negative id passes without a word."""
+    model = _embedding(mask_zero=False)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"not in \[0, 10\)"):
+        model.predict(np.array([[1, 2, 3, 12]]), verbose=0)
+    assert np.isfinite(model.predict(np.array([[1, 2, 3, -1]]), verbose=0)).all()
+
+
+def test_keras_masks_real_data_equal_to_the_mask_value_at_the_edge():
+    """The first step of row 0 is real data (0.0): the Masking layer skips it, so the output equals the one
+    without that step: the mask-edge warning is about a real loss of data."""
+    model = _masked()
+    row = FIRST_IS_MASK[:1]
+    without_first = np.concatenate([row[:, 1:], np.zeros((1, 1, 1), np.float32)], axis=1)
+    np.testing.assert_allclose(model.predict(row, verbose=0), model.predict(without_first, verbose=0), atol=1e-6)
+    d = dg.diagnose(model, FIRST_IS_MASK)
+    assert d.codes == ["mask-edge"] and d.findings[0].severity == "warning" and "[0]" in str(d)
+
+
+def test_several_inputs_are_checked_one_by_one():
+    d = dg.diagnose(_two_inputs(), [np.zeros((16, T, 2)), np.zeros((16, 3))])
+    assert d.expected == ((None, T, 1), (None, 3)) and d.received == ((16, T, 2), (16, 3))
+    assert "x[0]:" in str(d) and "ragged" not in d.codes
+    d = dg.diagnose(_two_inputs(), {"window": Z, "static": np.zeros((16, 4))})
+    assert d.codes == ["shape"] and "'static'" in str(d), str(d)
+
+
+def test_a_dataset_is_checked_on_its_first_batch_only():
+    seen = []
+
+    def gen():
+        for i in range(1000):
+            seen.append(i)
+            yield np.zeros((T, 1), np.float32), np.zeros(1, np.float32)
+
+    spec = (tf.TensorSpec((T, 1), tf.float32), tf.TensorSpec((1,), tf.float32))
+    ds = tf.data.Dataset.from_generator(gen, output_signature=spec).batch(4)
+    assert dg.diagnose(_dense_head(), ds).ok
+    assert len(seen) < 50
+    with pytest.raises(ValueError, match=r"^x: its elements have shape \(5, 1\)"):
+        dg.diagnose(_dense_head(), ds.unbatch())
+    with pytest.raises(TypeError, match=r"^y: a tf\.data\.Dataset carries its own targets"):
+        dg.diagnose(_dense_head(), _ds(Z), np.zeros((16, 1)))
+
+
+def test_the_2d_hint_adds_the_time_axis_not_the_feature_axis():
+    model = keras.Sequential([keras.Input((T, 3)), keras.layers.LSTM(2)])
+    text = str(dg.diagnose(model, np.zeros((16, 3), np.float32)))
+    assert "x[:, np.newaxis, :] -> (16, 1, 3)" in text and "np.expand_dims(x, 1)" in text
+    assert "x[..., np.newaxis] -> (16, 3, 1)" not in text
+    # the same hint when any length is accepted
+    open_length = keras.Sequential([keras.Input((None, 3)), keras.layers.LSTM(2)])
+    assert "np.expand_dims(x, 1)" in str(dg.diagnose(open_length, np.zeros((16, 3), np.float32)))
