@@ -140,3 +140,48 @@ def test_unscale_refuses_a_broadcast_over_several_features():
     with pytest.raises(ValueError, match=r"^values: shape \(5, 1\) does not end in 2 columns"):
         split.unscale(np.zeros((5, 1)))
     assert split.unscale(np.zeros((5, 1)), columns=[1]).shape == (5, 1)
+
+
+def test_exact_fraction_reads_a_float_as_written():
+    from fractions import Fraction
+    assert v.exact_fraction(0.7) == Fraction(7, 10) and v.exact_fraction(np.float32(0.7)) == Fraction(7, 10)
+    assert int(90 * v.exact_fraction(0.7)) == 63 and int(90 * 0.7) == 62
+    with pytest.raises(TypeError, match=r"^train: expected a number"):
+        v.exact_fraction("0.7", name="train")
+
+
+def test_fill_values_must_survive_the_cast():
+    assert v.require_fill_value("value", np.float32(-1.0), ids=False) == -1.0
+    assert v.require_fill_value("value", np.int64(0), ids=True) == 0 and v.require_fill_value("v", 2.0, ids=True) == 2
+    with pytest.raises(ValueError, match=r"^value: .* beyond float32's range"):
+        v.require_fill_value("value", BIG, ids=False)
+    with pytest.raises(ValueError, match=r"^value: 2147483648 does not fit int32"):
+        v.require_fill_value("value", 2**31, ids=True)
+
+
+class _FakeDataset:
+    """Just enough of a tf.data.Dataset: validate stays free of TensorFlow."""
+
+    def __init__(self, n, cardinality):
+        self.n, self._cardinality, self.element_spec = n, cardinality, None
+
+    def cardinality(self):
+        return self._cardinality
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+
+def test_datasets_that_never_end_are_refused_or_bounded():
+    assert v.require_dataset("ds", _FakeDataset(3, 3), doing="x") == 3
+    with pytest.raises(ValueError, match=r"^ds: it repeats forever .* so counting would never end. Fix: .*ds\.take"):
+        v.require_dataset("ds", _FakeDataset(3, v.INFINITE), doing="counting")
+    assert list(v.bounded("ds", _FakeDataset(3, v.UNKNOWN), 3)) == [0, 1, 2]      # exactly at the limit: fine
+    with pytest.raises(ValueError, match=r"^ds: yielded more than max_batches=3 batches"):
+        list(v.bounded("ds", _FakeDataset(10**9, v.UNKNOWN), 3))                      # would never end: stops
+
+
+def test_require_text():
+    assert v.require_text("title", "ok") == "ok"
+    with pytest.raises(TypeError, match=r"^title: expected a string"):
+        v.require_text("title", None)
