@@ -143,7 +143,8 @@ def split_by_month(series: Series) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def _as_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(names, str) or not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+    if isinstance(names, str) or not isinstance(names, (list, tuple, np.ndarray)) or \
+            not all(isinstance(n, str) for n in names):
         raise TypeError(f"{arg}: expected a list of names such as ['close'], got {names!r}.")
     if len(names) == 0:
         raise ValueError(f"{arg}: expected at least one name, got an empty list.")

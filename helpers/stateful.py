@@ -31,7 +31,7 @@ import numpy as np
 
 from helpers.report import Report
 from helpers.shapes import describe
-from helpers.validate import as_sequence_list, as_series, check_columns, require_choice, require_int
+from helpers.validate import as_sequence_list, as_series, check_columns, require_choice, require_flag, require_int
 
 DROP_CHOICES = ("start", "end")
 
@@ -80,7 +80,7 @@ class StatefulBatches:
         same batches, in the same order, as long as ``batch_size=B`` and ``shuffle=False``.
         """
         x = self.x.reshape(-1, *self.x.shape[2:])                # shape: (n_batches * batch, timesteps, F)
-        y = self.y_last if last_only else self.y
+        y = self.y_last if require_flag("last_only", last_only) else self.y
         return x, y.reshape(-1, *y.shape[2:])
 
     @property

@@ -202,6 +202,8 @@ CASES = {
     "split_streams drop 1": (lambda: stateful.split_streams(SERIES, 2, 3, drop=1), TypeError, "drop"),
     "split_streams NaN": (lambda: stateful.split_streams(np.r_[SERIES, np.nan], 2, 3), ValueError, "series"),
     "split_streams series list of str": (lambda: stateful.split_streams(["a"] * 9, 2, 3), TypeError, "series"),
+    "for_fit last_only 'no'": (lambda: stateful.split_streams(SERIES, 2, 3).for_fit(last_only="no"), TypeError,
+                               "last_only"),
     "stack_series dict": (lambda: stateful.stack_series({"a": SERIES}, 3), TypeError, "series"),
     "stack_series unequal": (lambda: stateful.stack_series([SERIES, SERIES[:20]], 3), ValueError, "series"),
     "stack_series batch 3": (lambda: stateful.stack_series([SERIES, SERIES], 3, batch_size=3), ValueError,
