@@ -17,7 +17,7 @@ def run(progress):
     import keras
 
     split = windows.chronological_split(np.log(data.daily_stock(["volume"]).values))
-    x, y = windows.make_windows(split.train, TIMESTEPS)                   # shape: (712, 20, 1), (712, 1)
+    x, y = windows.make_windows(split.train, TIMESTEPS)  # shape: (712, 20, 1), (712, 1)
     keras.utils.set_random_seed(1)
     models = {}
     for batch in BATCHES:
@@ -32,5 +32,9 @@ def run(progress):
             model.fit(ds, epochs=EPOCHS, shuffle=False, verbose=0, callbacks=[log])
             best[batch] = min(best[batch], float(np.median(log.seconds[1:])))
     group = f"epoch s, 712 windows, LSTM(8) (median of epochs 2-{EPOCHS}, best of {ROUNDS} rounds)"
-    return [Row(group, f"batch {batch} ({pipelines.steps_per_epoch(712, batch)} updates)", best[batch],
-                baseline=batch == 32) for batch in BATCHES]
+    return [
+        Row(
+            group, f"batch {batch} ({pipelines.steps_per_epoch(712, batch)} updates)", best[batch], baseline=batch == 32
+        )
+        for batch in BATCHES
+    ]

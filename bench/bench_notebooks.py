@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import nbformat
-
 from run import Row
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +18,7 @@ def run(progress):
         progress(f"notebook {path.name}")
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        nbrules.run_all(nb, path.parent)   # Run All semantics, as make execute and CI run it
+        nbrules.run_all(nb, path.parent)  # Run All semantics, as make execute and CI run it
         seconds = time.perf_counter() - start
         total += seconds
         rows.append(Row("notebook run time (fresh kernel)", path.stem, seconds, compare=False))

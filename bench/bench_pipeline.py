@@ -24,11 +24,12 @@ DELAY, EPOCHS, TIMESTEPS, BATCH, ROUNDS, PASSES = 0.0005, 5, 20, 32, 3, 7
 
 def _windows():
     split = windows.chronological_split(np.log(data.daily_stock(["volume"]).values))
-    return windows.make_windows(split.train, TIMESTEPS)          # shape: (712, 20, 1), (712, 1)
+    return windows.make_windows(split.train, TIMESTEPS)  # shape: (712, 20, 1), (712, 1)
 
 
 def _model():
     import keras
+
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(TIMESTEPS, 1)), keras.layers.LSTM(16), keras.layers.Dense(1)])
     model.compile(optimizer="adam", loss="mse")
@@ -49,7 +50,7 @@ def run(progress):
     base = tf.data.Dataset.from_tensor_slices((x, y))
     n, auto = len(x), tf.data.AUTOTUNE
     model = _model()
-    model.fit(pipelines.from_arrays(x, y), epochs=1, shuffle=False, verbose=0)       # build the graph once
+    model.fit(pipelines.from_arrays(x, y), epochs=1, shuffle=False, verbose=0)  # build the graph once
 
     def pipeline(kind: str, load):
         ds = base.map(load, num_parallel_calls=auto) if "parallel" in kind else base.map(load) if load else base
@@ -59,10 +60,12 @@ def run(progress):
 
     rows = []
     group = f"epoch, {DELAY * 1000:g} ms load per window"
-    for kind, label in (("plain", "plain: map -> shuffle -> batch"),
-                        ("parallel", "map(num_parallel_calls=AUTOTUNE)"),
-                        ("cache", "map -> cache (steady state)"),
-                        ("parallel cache prefetch", "parallel map -> cache -> ... -> prefetch")):
+    for kind, label in (
+        ("plain", "plain: map -> shuffle -> batch"),
+        ("parallel", "map(num_parallel_calls=AUTOTUNE)"),
+        ("cache", "map -> cache (steady state)"),
+        ("parallel cache prefetch", "parallel map -> cache -> ... -> prefetch"),
+    ):
         progress(f"pipeline: {kind}")
         load = pipelines.SimulatedLoad(DELAY)
         seconds = _epochs(model, pipeline(kind, load))
@@ -75,8 +78,10 @@ def run(progress):
     # Epochs of ~0.1 s are at the noise level of a busy machine: alternate the two pipelines for a few
     # rounds and keep the best epoch of each.
     group = f"epoch, {n} windows in memory"
-    cases = {"plain": ("in memory: shuffle -> batch", pipeline("plain", None)),
-             "cache prefetch": ("in memory + cache + prefetch", pipeline("cache prefetch", None))}
+    cases = {
+        "plain": ("in memory: shuffle -> batch", pipeline("plain", None)),
+        "cache prefetch": ("in memory + cache + prefetch", pipeline("cache prefetch", None)),
+    }
     best = dict.fromkeys(cases, float("inf"))
     for round_ in range(ROUNDS):
         for kind, (_, ds) in cases.items():
@@ -101,10 +106,12 @@ def _thread_pool(base, progress) -> list:
             ds = ds.with_options(options)
         return ds
 
-    cases = {"plain": ("map, one call at a time", lambda: mapped(None)),
-             "autotune": ("map(num_parallel_calls=AUTOTUNE), default pool", lambda: mapped(tf.data.AUTOTUNE)),
-             "eight": ("map(num_parallel_calls=8), default pool", lambda: mapped(8)),
-             "pool": ("map(num_parallel_calls=8), private pool of 8", lambda: mapped(8, 8))}
+    cases = {
+        "plain": ("map, one call at a time", lambda: mapped(None)),
+        "autotune": ("map(num_parallel_calls=AUTOTUNE), default pool", lambda: mapped(tf.data.AUTOTUNE)),
+        "eight": ("map(num_parallel_calls=8), default pool", lambda: mapped(8)),
+        "pool": ("map(num_parallel_calls=8), private pool of 8", lambda: mapped(8, 8)),
+    }
     seconds = {kind: [] for kind in cases}
     for pass_ in range(PASSES):
         for kind, (_, make) in cases.items():
@@ -115,5 +122,7 @@ def _thread_pool(base, progress) -> list:
                 pass
             seconds[kind].append(time.perf_counter() - start)
     group = f"one pass, {DELAY * 1000:g} ms load per window (median of {PASSES})"
-    return [Row(group, label, float(np.median(seconds[kind])), baseline=kind == "plain")
-            for kind, (label, _) in cases.items()]
+    return [
+        Row(group, label, float(np.median(seconds[kind])), baseline=kind == "plain")
+        for kind, (label, _) in cases.items()
+    ]

@@ -11,16 +11,18 @@ STEPS, TIMESTEPS = 1_000_000, 20
 def python_loop(series):
     xs, ys = [], []
     for i in range(len(series) - TIMESTEPS):
-        xs.append(series[i:i + TIMESTEPS])
+        xs.append(series[i : i + TIMESTEPS])
         ys.append(series[i + TIMESTEPS])
     return np.stack(xs), np.stack(ys)
 
 
 def keras_materialised(series):
     import keras
-    ds = keras.utils.timeseries_dataset_from_array(series[:-1], series[TIMESTEPS:], sequence_length=TIMESTEPS,
-                                                   batch_size=8192)
-    xs, ys = zip(*[(x.numpy(), y.numpy()) for x, y in ds])
+
+    ds = keras.utils.timeseries_dataset_from_array(
+        series[:-1], series[TIMESTEPS:], sequence_length=TIMESTEPS, batch_size=8192
+    )
+    xs, ys = zip(*[(x.numpy(), y.numpy()) for x, y in ds], strict=False)
     return np.concatenate(xs), np.concatenate(ys)
 
 
@@ -35,11 +37,13 @@ def run(progress):
     progress("windowing: helper (view)")
     rows.append(Row(group, "helpers.windows.make_windows (view)", timeit(helper), baseline=True))
     progress("windowing: helper + copy")
-    rows.append(Row(group, "make_windows + np.ascontiguousarray (copy)",
-                    timeit(lambda: np.ascontiguousarray(helper()[0]))))
+    rows.append(
+        Row(group, "make_windows + np.ascontiguousarray (copy)", timeit(lambda: np.ascontiguousarray(helper()[0])))
+    )
     progress("windowing: Python loop")
     rows.append(Row(group, "plain Python loop + np.stack", timeit(lambda: python_loop(series), repeat=1)))
     progress("windowing: keras.utils.timeseries_dataset_from_array")
-    rows.append(Row(group, "keras timeseries_dataset_from_array -> numpy", timeit(lambda: keras_materialised(series),
-                                                                                  repeat=1)))
+    rows.append(
+        Row(group, "keras timeseries_dataset_from_array -> numpy", timeit(lambda: keras_materialised(series), repeat=1))
+    )
     return rows

@@ -16,21 +16,21 @@ from pathlib import Path
 
 from helpers.session import QUIET_ENV, silence_fd2
 
-for _name, _value in QUIET_ENV.items():   # before TensorFlow is imported, as helpers.session.start() does
+for _name, _value in QUIET_ENV.items():  # before TensorFlow is imported, as helpers.session.start() does
     os.environ.setdefault(_name, _value)
 
-with silence_fd2():            # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
-    import tensorflow  # noqa: E402,F401
+with silence_fd2():  # TensorFlow's GPU probe writes to fd 2 on machines without a GPU
+    import tensorflow  # noqa: F401
 
 
 @dataclass
 class Row:
-    group: str       # what is compared, e.g. "windowing 1,000,000 steps"
-    case: str        # this variant, e.g. "helpers.windows.make_windows"
-    value: float     # seconds (or another unit)
+    group: str  # what is compared, e.g. "windowing 1,000,000 steps"
+    case: str  # this variant, e.g. "helpers.windows.make_windows"
+    value: float  # seconds (or another unit)
     baseline: bool = False
     unit: str = "s"
-    compare: bool = True   # False: a plain measurement, no ratio (e.g. each notebook's run time)
+    compare: bool = True  # False: a plain measurement, no ratio (e.g. each notebook's run time)
 
 
 def timeit(fn, repeat: int = 3) -> float:
@@ -50,7 +50,7 @@ def progress(message: str) -> None:
 def main() -> int:
     here = Path(__file__).parent
     rows: list[Row] = []
-    only = sys.argv[1:]          # e.g. `python bench/run.py windows pipeline` runs only those modules
+    only = sys.argv[1:]  # e.g. `python bench/run.py windows pipeline` runs only those modules
     for path in sorted(here.glob("bench_*.py")):
         if only and path.stem.removeprefix("bench_") not in only:
             continue

@@ -14,8 +14,8 @@ Introduced in notebook 01 (daily stock) and notebook 02 (monthly prices).
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 from matplotlib import cbook
@@ -31,9 +31,9 @@ class Series:
     """A multivariate time series: ``values`` of shape ``(timesteps, features)`` plus labels."""
 
     name: str
-    values: np.ndarray          # shape: (timesteps, features), float32
-    dates: np.ndarray           # shape: (timesteps,), datetime64[D]
-    features: tuple[str, ...]   # one name per column of values
+    values: np.ndarray  # shape: (timesteps, features), float32
+    dates: np.ndarray  # shape: (timesteps,), datetime64[D]
+    features: tuple[str, ...]  # one name per column of values
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
@@ -41,18 +41,22 @@ class Series:
             if not isinstance(value, np.ndarray):
                 raise TypeError(f"{arg}: expected a NumPy array, got {type(value).__name__}.")
         if self.values.ndim != 2 or self.values.shape[1] != len(self.features) or len(self.dates) != len(self.values):
-            raise ValueError(f"Series {self.name!r}: values {self.values.shape}, {len(self.dates)} dates and "
-                             f"{len(self.features)} feature names do not agree.")
+            raise ValueError(
+                f"Series {self.name!r}: values {self.values.shape}, {len(self.dates)} dates and "
+                f"{len(self.features)} feature names do not agree."
+            )
 
     def __repr__(self) -> str:
-        return (f"Series({self.name!r}: {len(self.values)} timesteps {self.dates[0]}..{self.dates[-1]}, "
-                f"{len(self.features)} features {list(self.features)})")
+        return (
+            f"Series({self.name!r}: {len(self.values)} timesteps {self.dates[0]}..{self.dates[-1]}, "
+            f"{len(self.features)} features {list(self.features)})"
+        )
 
     def column(self, feature: str) -> np.ndarray:
         """One feature as a ``(timesteps, 1)`` array, e.g. ``s.column("close")``."""
         return self.values[:, [self._index(feature, "feature")]]
 
-    def select(self, features: Sequence[str]) -> "Series":
+    def select(self, features: Sequence[str]) -> Series:
         """A new Series with only these features, in this order."""
         features = _as_names("features", features)
         idx = [self._index(f, "features") for f in features]
@@ -60,8 +64,9 @@ class Series:
 
     def _index(self, feature: str, arg: str) -> int:
         if not isinstance(feature, str):
-            raise TypeError(f"{arg}: expected a feature name such as 'close', got {feature!r} "
-                            f"({type(feature).__name__}).")
+            raise TypeError(
+                f"{arg}: expected a feature name such as 'close', got {feature!r} ({type(feature).__name__})."
+            )
         if feature not in self.features:
             raise ValueError(f"{arg}: {feature!r} is not in this series; choose one of {list(self.features)}.")
         return self.features.index(feature)
@@ -90,8 +95,12 @@ def monthly_prices(tickers: Sequence[str] | None = None, *, missing: str = "rais
     >>> monthly_prices(["IBM", "AAPL"]).values.shape
     (390, 2)
     """
-    require_choice("missing", missing, ("raise", "trim"),
-                   meaning="'raise' refuses months without a price, 'trim' starts when every ticker is listed")
+    require_choice(
+        "missing",
+        missing,
+        ("raise", "trim"),
+        meaning="'raise' refuses months without a price, 'trim' starts when every ticker is listed",
+    )
     tickers = MONTHLY_TICKERS if tickers is None else _as_names("tickers", tickers)
     unknown = [t for t in tickers if t not in MONTHLY_TICKERS]
     if unknown:
@@ -107,24 +116,32 @@ def monthly_prices(tickers: Sequence[str] | None = None, *, missing: str = "rais
 
     empty = np.isnan(table).all(axis=1)
     stray = ~empty & (dates != dates.astype("datetime64[M]").astype("datetime64[D]"))
-    notes = [f"dropped {int(empty.sum())} empty rows",
-             *[f"dropped stray row {d} (not a month start)" for d in dates[stray]]]
+    notes = [
+        f"dropped {int(empty.sum())} empty rows",
+        *[f"dropped stray row {d} (not a month start)" for d in dates[stray]],
+    ]
     keep = ~empty & ~stray
     dates, values = dates[keep], table[keep][:, cols]
 
     nan = np.isnan(values)
     if nan.any():
-        starts = {t: str(dates[np.argmax(~nan[:, j])].astype("datetime64[M]"))
-                  for j, t in enumerate(tickers) if nan[:, j].any()}
+        starts = {
+            t: str(dates[np.argmax(~nan[:, j])].astype("datetime64[M]"))
+            for j, t in enumerate(tickers)
+            if nan[:, j].any()
+        }
         if missing == "raise":
             detail = ", ".join(f"{t} from {s}" for t, s in starts.items())
             raise ValueError(
                 f"tickers: some have no price in early months ({detail}); a model must never see NaN. "
                 f"Fix: pass missing='trim' to start at the first month all of them are listed, "
-                f"or leave these tickers out.")
+                f"or leave these tickers out."
+            )
         first = int(np.argmax(~nan.any(axis=1)))
-        notes.append(f"trimmed to start {dates[first].astype('datetime64[M]')}: "
-                     + ", ".join(f"{t} listed from {s}" for t, s in starts.items()))
+        notes.append(
+            f"trimmed to start {dates[first].astype('datetime64[M]')}: "
+            + ", ".join(f"{t} listed from {s}" for t, s in starts.items())
+        )
         dates, values = dates[first:], values[first:]
     return Series("Stocks monthly", values.astype(np.float32), dates, tuple(tickers), tuple(notes))
 
@@ -143,8 +160,11 @@ def split_by_month(series: Series) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def _as_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(names, str) or not isinstance(names, (list, tuple, np.ndarray)) or \
-            not all(isinstance(n, str) for n in names):
+    if (
+        isinstance(names, str)
+        or not isinstance(names, (list, tuple, np.ndarray))
+        or not all(isinstance(n, str) for n in names)
+    ):
         raise TypeError(f"{arg}: expected a list of names such as ['close'], got {names!r}.")
     if len(names) == 0:
         raise ValueError(f"{arg}: expected at least one name, got an empty list.")
@@ -168,6 +188,6 @@ def long_tail_sequences(n: int = 512, seed: int = 4) -> tuple[list[np.ndarray], 
     seed = require_int("seed", seed, 0, "seed=4")
     rng = np.random.default_rng(seed)
     lengths = np.clip(rng.lognormal(mean=3.0, sigma=0.8, size=n).astype(int), 5, 300)
-    sequences = [rng.normal(size=(t, 2)).astype("float32") for t in lengths]   # each: shape (T_i, 2)
+    sequences = [rng.normal(size=(t, 2)).astype("float32") for t in lengths]  # each: shape (T_i, 2)
     targets = np.array([s[:, 0].std() for s in sequences], dtype="float32")  # shape: (n,)
     return sequences, targets

@@ -61,7 +61,8 @@ def split_cpu(n_devices: int = 2) -> tuple[str, ...]:
     cpus = tf.config.list_physical_devices("CPU")
     try:
         tf.config.set_logical_device_configuration(
-            cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(n_devices)])
+            cpus[0], [tf.config.LogicalDeviceConfiguration() for _ in range(n_devices)]
+        )
     except RuntimeError:
         current = tf.config.list_logical_devices("CPU")
         if len(current) == n_devices:
@@ -71,7 +72,8 @@ def split_cpu(n_devices: int = 2) -> tuple[str, ...]:
             f"initialised its devices (it sees {len(current)} logical CPU(s)), and they are fixed for the "
             f"life of the process. Fix: restart the kernel and call distribute.split_cpu({n_devices}) in "
             f"the first code cell, right after session.start(), before any tensor, model or dataset "
-            f"is created.") from None
+            f"is created."
+        ) from None
     return tuple(d.name for d in tf.config.list_logical_devices("CPU"))
 
 
@@ -80,19 +82,21 @@ def describe_strategy(strategy: Any) -> str:
     import tensorflow as tf
 
     if not isinstance(strategy, tf.distribute.Strategy):
-        raise TypeError(f"strategy: expected a tf.distribute.Strategy such as "
-                        f"tf.distribute.MirroredStrategy(), got {type(strategy).__name__}.")
+        raise TypeError(
+            f"strategy: expected a tf.distribute.Strategy such as "
+            f"tf.distribute.MirroredStrategy(), got {type(strategy).__name__}."
+        )
     try:
         devices = [d.split("device:")[-1] for d in strategy.extended.worker_devices]
     except RuntimeError:  # the default strategy, active outside any strategy.scope()
         return "default strategy (no tf.distribute): 1 replica on the default device"
     n = strategy.num_replicas_in_sync
-    return (f"{type(strategy).__name__}: {n} replica{'s' if n != 1 else ''} in sync on "
-            f"{', '.join(devices)}")
+    return f"{type(strategy).__name__}: {n} replica{'s' if n != 1 else ''} in sync on {', '.join(devices)}"
 
 
-def per_replica_batch_sizes(global_batch: int, n_samples: int, n_replicas: int, *,
-                            drop_remainder: bool = False) -> list[tuple[int, ...]]:
+def per_replica_batch_sizes(
+    global_batch: int, n_samples: int, n_replicas: int, *, drop_remainder: bool = False
+) -> list[tuple[int, ...]]:
     """How many samples each replica gets at each step, the last partial batch included.
 
     The dataset is batched with ``global_batch``; each batch of ``r`` samples (``global_batch``,
@@ -116,15 +120,17 @@ def per_replica_batch_sizes(global_batch: int, n_samples: int, n_replicas: int, 
     n_samples = require_int("n_samples", n_samples, 1, "712")
     n_replicas = require_int("n_replicas", n_replicas, 1, "strategy.num_replicas_in_sync")
     drop_remainder = require_flag("drop_remainder", drop_remainder)
-    full, last = divmod(n_samples, global_batch)          # integers: exact at any size
+    full, last = divmod(n_samples, global_batch)  # integers: exact at any size
     if full + bool(last) > MAX_STEPS:
-        raise ValueError(f"n_samples: {n_samples} samples in global batches of {global_batch} make "
-                         f"{full + bool(last):,} steps, too many to list (at most {MAX_STEPS:,}). Every full batch "
-                         f"is split the same way: ask for global_batch + the remainder, e.g. "
-                         f"per_replica_batch_sizes({global_batch}, {global_batch + last}, {n_replicas}).")
+        raise ValueError(
+            f"n_samples: {n_samples} samples in global batches of {global_batch} make "
+            f"{full + bool(last):,} steps, too many to list (at most {MAX_STEPS:,}). Every full batch "
+            f"is split the same way: ask for global_batch + the remainder, e.g. "
+            f"per_replica_batch_sizes({global_batch}, {global_batch + last}, {n_replicas})."
+        )
 
     def split(size: int) -> tuple[int, ...]:
-        piece = -(-size // n_replicas)   # integer ceil: exact at any size
+        piece = -(-size // n_replicas)  # integer ceil: exact at any size
         return tuple(max(0, min(piece, size - r * piece)) for r in range(n_replicas))
 
     return [split(global_batch)] * full + ([split(last)] if last and not drop_remainder else [])
@@ -151,9 +157,11 @@ def measured_batch_sizes(strategy: Any, dataset: Any, *, max_batches: int = MAX_
         require_batched("dataset", dataset, doing="measuring its batches")
         dataset = strategy.experimental_distribute_dataset(dataset)
     elif not isinstance(dataset, tf.distribute.DistributedDataset):
-        raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. "
-                        f"tf.data.Dataset.from_tensor_slices((x, y)).batch(64)) or a distributed dataset, "
-                        f"got {type(dataset).__name__}.")
+        raise TypeError(
+            f"dataset: expected a batched tf.data.Dataset (e.g. "
+            f"tf.data.Dataset.from_tensor_slices((x, y)).batch(64)) or a distributed dataset, "
+            f"got {type(dataset).__name__}."
+        )
     sizes = []
     for element in bounded("dataset", dataset, max_batches):
         first = tf.nest.flatten(element)[0]
@@ -177,10 +185,12 @@ def per_replica_batch(global_batch: int, n_replicas: int) -> int:
     if global_batch % n_replicas:
         lower = global_batch // n_replicas * n_replicas
         options = ", ".join(str(v) for v in (lower, lower + n_replicas) if v > 0)
-        raise ValueError(f"global_batch: {global_batch} does not split evenly over {n_replicas} replicas "
-                         f"({global_batch} / {n_replicas} = {global_batch / n_replicas:.2f}). Use a multiple "
-                         f"of {n_replicas}, e.g. {options}, or set the per-replica batch and multiply it by "
-                         f"strategy.num_replicas_in_sync.")
+        raise ValueError(
+            f"global_batch: {global_batch} does not split evenly over {n_replicas} replicas "
+            f"({global_batch} / {n_replicas} = {global_batch / n_replicas:.2f}). Use a multiple "
+            f"of {n_replicas}, e.g. {options}, or set the per-replica batch and multiply it by "
+            f"strategy.num_replicas_in_sync."
+        )
     return global_batch // n_replicas
 
 
@@ -257,7 +267,7 @@ def _batch_size_probe() -> type:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "BatchSizeProbe":      # PEP 562: the class exists once something asks for it
+    if name == "BatchSizeProbe":  # PEP 562: the class exists once something asks for it
         globals()[name] = cls = _batch_size_probe()
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -66,6 +66,7 @@ def _require_layer(model: Any) -> Any:
 # State: find, reset, measure
 # ----------------------------------------------------------------------------------------------
 
+
 def is_stateful(layer: Any) -> bool:
     """True for a recurrent layer (RNN/LSTM/GRU or Bidirectional) built with ``stateful=True``."""
     if not isinstance(layer, keras.layers.Layer):
@@ -90,7 +91,8 @@ def reset_all(model: Any) -> list[str]:
             f"model: {getattr(model, 'name', model)!r} has no stateful layer (no RNN/LSTM/GRU/Bidirectional "
             f"with stateful=True), so there is no state to reset. A stateless model already starts every "
             f"batch from zeros; drop the reset, or build the layer with stateful=True and "
-            f"keras.Input(batch_shape=(B, T, F)).")
+            f"keras.Input(batch_shape=(B, T, F))."
+        )
     for layer in layers:
         layer.reset_state()
     return [layer.name for layer in layers]
@@ -158,7 +160,7 @@ class ResetForValidation(keras.callbacks.Callback):
 
     def on_test_end(self, logs=None):
         for layer, values in self._saved:
-            for variable, value in zip(layer.states, values):
+            for variable, value in zip(layer.states, values, strict=False):
                 variable.assign(value)
         self._saved = []
 
@@ -204,20 +206,24 @@ def reset_rows(model: Any, rows: Any) -> int:
     """
     layers = _state_holders(model)
     if not layers:
-        raise ValueError(f"model: {getattr(model, 'name', model)!r} has no stateful layer, so there is no row state "
-                         f"to reset. Fix: build the layer with stateful=True and keras.Input(batch_shape=...).")
+        raise ValueError(
+            f"model: {getattr(model, 'name', model)!r} has no stateful layer, so there is no row state "
+            f"to reset. Fix: build the layer with stateful=True and keras.Input(batch_shape=...)."
+        )
     arr = np.asarray(rows)
     if arr.ndim == 1 and arr.size == 0:
-        arr = arr.astype(int)                      # [] : nothing to reset
+        arr = arr.astype(int)  # [] : nothing to reset
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
         fix = " Fix: np.flatnonzero(mask) turns a mask into row numbers." if arr.dtype == bool else ""
-        raise TypeError(f"rows: expected a 1-D list of row numbers such as [0, 2], got {rows!r} "
-                        f"(dtype {arr.dtype}, shape {arr.shape}).{fix}")
+        raise TypeError(
+            f"rows: expected a 1-D list of row numbers such as [0, 2], got {rows!r} "
+            f"(dtype {arr.dtype}, shape {arr.shape}).{fix}"
+        )
     declared = _model_batch_size(model) if isinstance(model, keras.Model) else None
     if declared is not None and arr.size and (arr.min() < 0 or arr.max() >= declared):
         raise ValueError(f"rows: {arr.tolist()} must lie in 0..{declared - 1}: the model's batch size is {declared}.")
     for layer in layers:
-        if not layer.states:                     # not called yet: every row is still zero
+        if not layer.states:  # not called yet: every row is still zero
             continue
         batch = int(layer.states[0].shape[0])
         if arr.size and (arr.min() < 0 or arr.max() >= batch):
@@ -243,8 +249,10 @@ class ResetRows(keras.callbacks.Callback):
             starts = starts.starts
         starts = np.asarray(starts)
         if starts.dtype != bool or starts.ndim != 2:
-            raise TypeError(f"starts: expected a bool array of shape (n_batches, batch) such as "
-                            f"PackedBatches.starts, got dtype {starts.dtype}, shape {starts.shape}.")
+            raise TypeError(
+                f"starts: expected a bool array of shape (n_batches, batch) such as "
+                f"PackedBatches.starts, got dtype {starts.dtype}, shape {starts.shape}."
+            )
         if 0 in starts.shape:
             raise ValueError(f"starts: shape {starts.shape} has an empty axis; expected at least one batch of one row.")
         self.starts = starts
@@ -252,16 +260,21 @@ class ResetRows(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         if batch >= len(self.starts):
-            raise ValueError(f"starts: the schedule has {len(self.starts)} batches but fit is at batch {batch}. "
-                             f"Fix: fit exactly the batches the schedule was made for (batch_size=B, shuffle=False).")
+            raise ValueError(
+                f"starts: the schedule has {len(self.starts)} batches but fit is at batch {batch}. "
+                f"Fix: fit exactly the batches the schedule was made for (batch_size=B, shuffle=False)."
+            )
         self.resets += reset_rows(self.model, np.flatnonzero(self.starts[batch]))
+
 
 # ----------------------------------------------------------------------------------------------
 # Another batch size: the inference twin
 # ----------------------------------------------------------------------------------------------
 
-def inference_twin(model: Any, batch_size: int | None = 1, *, timesteps: int | None = None,
-                   stateless: bool = False) -> keras.Model:
+
+def inference_twin(
+    model: Any, batch_size: int | None = 1, *, timesteps: int | None = None, stateless: bool = False
+) -> keras.Model:
     """The same architecture with another batch size (and any length), holding a copy of the weights.
 
     A stateful model accepts only its own batch size. To forecast one series step by step,
@@ -275,20 +288,26 @@ def inference_twin(model: Any, batch_size: int | None = 1, *, timesteps: int | N
     stateless = require_flag("stateless", stateless)
     if batch_size is None:
         if not stateless:
-            raise ValueError("batch_size: None is only possible with stateless=True; a stateful layer needs a "
-                             "fixed batch size. Fix: pass batch_size=1 (one series at a time) or stateless=True.")
+            raise ValueError(
+                "batch_size: None is only possible with stateless=True; a stateful layer needs a "
+                "fixed batch size. Fix: pass batch_size=1 (one series at a time) or stateless=True."
+            )
     else:
         require_int("batch_size", batch_size, 1)
     if timesteps is not None:
         require_int("timesteps", timesteps, 1)
     if not model.built or not model.weights:
-        raise ValueError(f"model: {model.name!r} has no weights yet; build it with keras.Input(batch_shape=...) "
-                         f"first, then make the twin.")
+        raise ValueError(
+            f"model: {model.name!r} has no weights yet; build it with keras.Input(batch_shape=...) "
+            f"first, then make the twin."
+        )
     config = model.get_config()
     found_input = _patch_config(config, batch_size, timesteps, stateless)
     if not found_input:
-        raise ValueError(f"model: {model.name!r} has no keras.Input in its config, so its batch size cannot be "
-                         f"changed. Fix: start the model with keras.Input(batch_shape=(B, T, F)).")
+        raise ValueError(
+            f"model: {model.name!r} has no keras.Input in its config, so its batch size cannot be "
+            f"changed. Fix: start the model with keras.Input(batch_shape=(B, T, F))."
+        )
     twin = model.__class__.from_config(config)
     twin.set_weights(model.get_weights())
     return twin
@@ -335,30 +354,39 @@ def predict_chunks(model: Any, x: np.ndarray | StatefulBatches, *, reset: bool =
     if isinstance(x, StatefulBatches):
         x = x.x
     if not isinstance(x, (np.ndarray, list, tuple)):
-        raise TypeError(f"x: expected batches (n_batches, batch, timesteps, features) as an array or a "
-                        f"StatefulBatches, got {type(x).__name__}. Build them with split_streams() or stack_series().")
+        raise TypeError(
+            f"x: expected batches (n_batches, batch, timesteps, features) as an array or a "
+            f"StatefulBatches, got {type(x).__name__}. Build them with split_streams() or stack_series()."
+        )
     x = np.asarray(x)
     require_numeric("x", x, fix="Fix: x.astype('float32').")
     if x.ndim != 4:
-        raise ValueError(f"x: expected batches of shape (n_batches, batch, timesteps, features), got {x.shape}. "
-                         f"Build them with split_streams() or stack_series().")
+        raise ValueError(
+            f"x: expected batches of shape (n_batches, batch, timesteps, features), got {x.shape}. "
+            f"Build them with split_streams() or stack_series()."
+        )
     if 0 in x.shape:
-        raise ValueError(f"x: shape {x.shape} (n_batches, batch, timesteps, features) has an empty axis; expected "
-                         f"at least one batch of one row, one step and one feature.")
+        raise ValueError(
+            f"x: shape {x.shape} (n_batches, batch, timesteps, features) has an empty axis; expected "
+            f"at least one batch of one row, one step and one feature."
+        )
     require_finite("x", x, fix="Fix: drop or fill them before laying out the batches.")
     expected = _model_batch_size(model)
     if expected is not None and x.shape[1] != expected:
-        raise ValueError(f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "
-                         f"{expected}. Fix: lay the data out with batch_size={expected}, or use "
-                         f"inference_twin(model, batch_size={x.shape[1]}).")
+        raise ValueError(
+            f"x: batches have {x.shape[1]} rows but {model.name!r} was built for batch size "
+            f"{expected}. Fix: lay the data out with batch_size={expected}, or use "
+            f"inference_twin(model, batch_size={x.shape[1]})."
+        )
     if require_flag("reset", reset):
         reset_all(model)
-    return np.stack([keras.ops.convert_to_numpy(model(x[k].astype(np.float32), training=False))
-                     for k in range(len(x))])
+    return np.stack([keras.ops.convert_to_numpy(model(x[k].astype(np.float32), training=False)) for k in range(len(x))])
+
 
 # ----------------------------------------------------------------------------------------------
 # Shapes of the layers
 # ----------------------------------------------------------------------------------------------
+
 
 def layer_shapes(model) -> str:
     """A plain table of each layer's output shape with named axes and its parameter count.
@@ -370,11 +398,15 @@ def layer_shapes(model) -> str:
         lstm         (batch=None, features=16)                1152
     """
     if not hasattr(model, "layers") or not hasattr(model, "inputs"):
-        raise TypeError(f"model: expected a built keras Model (e.g. keras.Sequential([keras.Input(...), ...])), "
-                        f"got {type(model).__name__}.")
+        raise TypeError(
+            f"model: expected a built keras Model (e.g. keras.Sequential([keras.Input(...), ...])), "
+            f"got {type(model).__name__}."
+        )
     if not model.inputs:
-        raise ValueError("model: it has no known input shape yet; start it with keras.Input(shape=(timesteps, "
-                         "features)) so every layer's output shape is known.")
+        raise ValueError(
+            "model: it has no known input shape yet; start it with keras.Input(shape=(timesteps, "
+            "features)) so every layer's output shape is known."
+        )
     rows = [("input", describe(tuple(model.inputs[0].shape), _names(len(model.inputs[0].shape))), "")]
     for layer in model.layers:
         shape = tuple(layer.output.shape)
@@ -388,4 +420,5 @@ def layer_shapes(model) -> str:
 
 def _names(ndim: int) -> tuple[str, ...]:
     return {2: ("batch", "features"), 3: ("batch", "timesteps", "features")}.get(
-        ndim, tuple(f"axis{i}" for i in range(ndim)))
+        ndim, tuple(f"axis{i}" for i in range(ndim))
+    )

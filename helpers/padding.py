@@ -51,13 +51,15 @@ PADDING_MODES = ("pre", "post")
 
 # --------------------------------------------------------------------------- checking and padding
 
+
 def lengths(sequences: Any) -> np.ndarray:
     """The number of steps of each sequence: ``lengths([[1, 2, 3], [4]])`` -> ``array([3, 1])``."""
     return np.array([len(s) for s in as_sequence_list(sequences)], dtype=np.int64)
 
 
-def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "pre",
-        value: float = 0.0) -> np.ndarray:
+def pad(
+    sequences: Any, *, maxlen: int | None = None, padding: str = "post", truncating: str = "pre", value: float = 0.0
+) -> np.ndarray:
     """``keras.utils.pad_sequences`` with the dtype of the data and post padding by default.
 
     ``keras.utils.pad_sequences`` defaults to ``dtype='int32'`` and turns ``[0.4, 1.7]`` into
@@ -78,12 +80,14 @@ def pad(sequences: Any, *, maxlen: int | None = None, padding: str = "post", tru
     if maxlen is not None:
         maxlen = require_int("maxlen", maxlen, 1, "maxlen=20 (or None: the longest sequence)")
     floats = any(np.issubdtype(s.dtype, np.floating) for s in seqs)
-    value = require_fill_value("value", value, ids=not floats)    # survives the cast to int32 / float32
+    value = require_fill_value("value", value, ids=not floats)  # survives the cast to int32 / float32
     if not floats:
         require_int32("sequences", np.concatenate(seqs))
     import keras
-    return keras.utils.pad_sequences(seqs, maxlen=maxlen, dtype="float32" if floats else "int32",
-                                     padding=padding, truncating=truncating, value=value)
+
+    return keras.utils.pad_sequences(
+        seqs, maxlen=maxlen, dtype="float32" if floats else "int32", padding=padding, truncating=truncating, value=value
+    )
 
 
 def step_mask(x: Any, mask_value: float = 0.0) -> np.ndarray:
@@ -102,14 +106,16 @@ def step_mask(x: Any, mask_value: float = 0.0) -> np.ndarray:
     x = np.asarray(x)
     require_numeric("x", x, fix="Fix: pad numbers (padding.pad) before computing their mask.")
     if x.ndim in (2, 3) and 0 in x.shape:
-        raise ValueError(f"x: shape {x.shape} has an empty axis; expected at least one sample, one step and one "
-                         f"feature.")
+        raise ValueError(
+            f"x: shape {x.shape} has an empty axis; expected at least one sample, one step and one feature."
+        )
     if x.ndim == 3:
         return np.any(x != mask_value, axis=-1)
     if x.ndim == 2:
         return x != mask_value
-    raise ValueError(f"x: shape {x.shape} has {x.ndim} axes; expected (batch, timesteps, features) or "
-                     f"(batch, timesteps) of ids.")
+    raise ValueError(
+        f"x: shape {x.shape} has {x.ndim} axes; expected (batch, timesteps, features) or (batch, timesteps) of ids."
+    )
 
 
 def collisions(sequences: Any, mask_value: float = 0.0) -> int:
@@ -140,21 +146,24 @@ def unpadded_outputs(model: Any, sequences: Any) -> np.ndarray:
     shapes: dict[tuple, int] = {}
     for length in np.unique(n):
         rows = np.flatnonzero(n == length)
-        batch = np.stack([seqs[i] for i in rows])              # shape: (rows, length[, features])
+        batch = np.stack([seqs[i] for i in rows])  # shape: (rows, length[, features])
         if np.issubdtype(batch.dtype, np.floating):
             batch = batch.astype(np.float32)
-        for i, value in zip(rows, np.asarray(model(batch))):
+        for i, value in zip(rows, np.asarray(model(batch)), strict=False):
             out[i] = value
             shapes.setdefault(value.shape, int(length))
     if len(shapes) > 1:
-        raise ValueError(f"model: its output has a different shape for each length ({shapes}: output shape -> "
-                         f"sequence length), so they cannot be stacked into one array. A return_sequences=True "
-                         f"model outputs one row per step; compare the last step ([:, -1]) or each sequence "
-                         f"separately.")
+        raise ValueError(
+            f"model: its output has a different shape for each length ({shapes}: output shape -> "
+            f"sequence length), so they cannot be stacked into one array. A return_sequences=True "
+            f"model outputs one row per step; compare the last step ([:, -1]) or each sequence "
+            f"separately."
+        )
     return np.stack(out)
 
 
 # --------------------------------------------------------------------------- measuring the padding
+
 
 @dataclass(frozen=True)
 class PaddingStats:
@@ -176,8 +185,10 @@ class PaddingStats:
 
     def __str__(self) -> str:
         batches = "" if self.batches is None else f" in {self.batches} batches"
-        return (f"{self.strategy}: {self.sequences} sequences{batches}, {self.total_steps:,} steps computed, "
-                f"{self.padding_steps:,} of them padding ({self.fraction:.1%})")
+        return (
+            f"{self.strategy}: {self.sequences} sequences{batches}, {self.total_steps:,} steps computed, "
+            f"{self.padding_steps:,} of them padding ({self.fraction:.1%})"
+        )
 
     __repr__ = __str__
 
@@ -201,8 +212,8 @@ def padding_stats(lengths: Any, *, batch_size: int | None = None, strategy: str 
     else:
         batch_size = require_int("batch_size", batch_size, 1, "batch_size=32 (or None: global padding)")
         starts = np.arange(0, len(n), batch_size)
-        widths = np.maximum.reduceat(n, starts)                      # longest sequence of each batch
-        sizes = np.diff(np.r_[starts, len(n)])                       # rows in each batch
+        widths = np.maximum.reduceat(n, starts)  # longest sequence of each batch
+        sizes = np.diff(np.r_[starts, len(n)])  # rows in each batch
         total, batches = int((widths * sizes).sum()), len(starts)
         strategy = strategy or f"per-batch padding (batch {batch_size})"
     return PaddingStats(strategy, len(n), int(n.sum()), total, batches)
@@ -217,11 +228,13 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0, max_batches: int = MAX
     tf.data cannot tell (after ``filter``) is read to its end, but at most ``max_batches`` batches.
     """
     mask_value = require_number("mask_value", mask_value, example="0.0")
-    if isinstance(dataset, (list, tuple)):      # the batches themselves, already in hand
+    if isinstance(dataset, (list, tuple)):  # the batches themselves, already in hand
         pass
     elif not hasattr(dataset, "element_spec") or not hasattr(dataset, "cardinality"):
-        raise TypeError(f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset) or "
-                        f"a list of batches, got {type(dataset).__name__}. For one padded array use step_mask(x).")
+        raise TypeError(
+            f"dataset: expected a batched tf.data.Dataset (e.g. from padded_batch or bucket_dataset) or "
+            f"a list of batches, got {type(dataset).__name__}. For one padded array use step_mask(x)."
+        )
     else:
         require_batched("dataset", dataset, doing="reading its masks")
     masks = []
@@ -229,8 +242,10 @@ def batch_masks(dataset: Any, *, mask_value: float = 0.0, max_batches: int = MAX
         x = element[0] if isinstance(element, (tuple, list)) else element
         x = np.asarray(x)
         if x.ndim not in (2, 3):
-            raise ValueError(f"dataset: a batch has shape {x.shape}; expected (batch, timesteps[, features]). "
-                             f"Is the dataset batched (padded_batch / bucket_dataset)?")
+            raise ValueError(
+                f"dataset: a batch has shape {x.shape}; expected (batch, timesteps[, features]). "
+                f"Is the dataset batched (padded_batch / bucket_dataset)?"
+            )
         masks.append(step_mask(x, mask_value))
     if not masks:
         raise ValueError("dataset: yielded no batches; expected at least one.")
@@ -241,8 +256,13 @@ def mask_stats(masks: Sequence[np.ndarray], *, strategy: str) -> PaddingStats:
     """Padding fraction measured on the masks of the batches (from :func:`batch_masks`)."""
     require_text("strategy", strategy, example="'bucketing'")
     masks = as_mask_list(masks)
-    return PaddingStats(strategy, sum(m.shape[0] for m in masks), int(sum(m.sum() for m in masks)),
-                        int(sum(m.size for m in masks)), len(masks))
+    return PaddingStats(
+        strategy,
+        sum(m.shape[0] for m in masks),
+        int(sum(m.sum() for m in masks)),
+        int(sum(m.size for m in masks)),
+        len(masks),
+    )
 
 
 def check_cudnn_mask(mask: Any) -> Report:
@@ -254,11 +274,13 @@ def check_cudnn_mask(mask: Any) -> Report:
     if isinstance(mask, (list, tuple)):
         mask = np.asarray(mask)
     if not isinstance(mask, np.ndarray) or mask.ndim != 2:
-        raise TypeError(f"mask: expected one boolean (batch, timesteps) array, got {type(mask).__name__}"
-                        f"{f' of shape {mask.shape}' if hasattr(mask, 'shape') else ''}. Fix: padding.step_mask(x).")
+        raise TypeError(
+            f"mask: expected one boolean (batch, timesteps) array, got {type(mask).__name__}"
+            f"{f' of shape {mask.shape}' if hasattr(mask, 'shape') else ''}. Fix: padding.step_mask(x)."
+        )
     mask = as_mask_list([mask], name="mask")[0]
     n_real = mask.sum(axis=1)
-    right = np.arange(mask.shape[1])[None, :] < n_real[:, None]     # what a right-padded mask looks like
+    right = np.arange(mask.shape[1])[None, :] < n_real[:, None]  # what a right-padded mask looks like
     not_right = np.flatnonzero((mask != right).any(axis=1)).tolist()
     empty = np.flatnonzero(n_real == 0).tolist()
     lines = []
@@ -277,20 +299,27 @@ def check_cudnn_mask(mask: Any) -> Report:
 
 # --------------------------------------------------------------------------- internals
 
+
 def _lengths_array(values: Any) -> np.ndarray:
     if isinstance(values, (str, bytes, dict)) or not isinstance(values, (list, tuple, range, np.ndarray)):
-        raise TypeError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
-                        f"{type(values).__name__}. Fix: padding.lengths(sequences).")
+        raise TypeError(
+            f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+            f"{type(values).__name__}. Fix: padding.lengths(sequences)."
+        )
     try:
         n = np.asarray(values)
     except ValueError:
         n = np.asarray([], dtype=object)
     if n.ndim != 1 or n.size == 0:
-        raise ValueError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
-                         f"{values!r:.80}. Fix: padding.lengths(sequences).")
+        raise ValueError(
+            f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+            f"{values!r:.80}. Fix: padding.lengths(sequences)."
+        )
     if not np.issubdtype(n.dtype, np.integer):
-        raise TypeError(f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
-                        f"{values!r:.80}. Fix: padding.lengths(sequences).")
+        raise TypeError(
+            f"lengths: expected a non-empty 1-D list of integer lengths such as [19, 23, 21], got "
+            f"{values!r:.80}. Fix: padding.lengths(sequences)."
+        )
     if (n < 1).any():
         raise ValueError(f"lengths: every length must be >= 1, got {int(n.min())} at index {int(np.argmin(n))}.")
     return n.astype(np.int64)
@@ -301,15 +330,19 @@ def as_mask_list(masks: Any, *, name: str = "masks") -> list[np.ndarray]:
     if isinstance(masks, np.ndarray) and masks.ndim == 2:
         masks = [masks]
     if not isinstance(masks, (list, tuple)):
-        raise TypeError(f"{name}: expected a list of boolean (batch, timesteps) arrays, got {type(masks).__name__}. "
-                        f"Fix: padding.batch_masks(dataset), or [padding.step_mask(x)].")
+        raise TypeError(
+            f"{name}: expected a list of boolean (batch, timesteps) arrays, got {type(masks).__name__}. "
+            f"Fix: padding.batch_masks(dataset), or [padding.step_mask(x)]."
+        )
     out = []
     for i, m in enumerate(masks):
         item = name if name == "mask" else f"{name}[{i}]"
         m = np.asarray(m)
         if m.dtype != bool or m.ndim != 2:
-            raise TypeError(f"{item}: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
-                            f"Fix: padding.step_mask(x) or padding.batch_masks(dataset).")
+            raise TypeError(
+                f"{item}: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
+                f"Fix: padding.step_mask(x) or padding.batch_masks(dataset)."
+            )
         if 0 in m.shape:
             raise ValueError(f"{item}: shape {m.shape} has an empty axis; a mask needs at least one row and one step.")
         out.append(m)

@@ -16,6 +16,7 @@ rules from :mod:`helpers.padding`; this module only feeds them to Keras:
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Sequence
@@ -43,8 +44,15 @@ from helpers.validate import (
 )
 
 
-def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
-                drop_remainder: bool = False) -> tf.data.Dataset:
+def from_arrays(
+    x: Any,
+    y: Any,
+    *,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int | None = None,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
     """Batch windows ``x`` (N, timesteps, features) and targets ``y`` (N, ...) into a Dataset.
 
     The pipeline is ``from_tensor_slices -> [shuffle] -> batch -> prefetch``. ``shuffle=True``
@@ -62,21 +70,32 @@ def from_arrays(x: Any, y: Any, *, batch_size: int = 32, shuffle: bool = False, 
         require_int("seed", seed, 0, "seed=0")
     batch_size = require_int("batch_size", batch_size, 1, "batch_size=32")
     shapes.check_lstm_input(x, name="x")
-    x = np.asarray(x, dtype=np.float32)                                  # shape: (N, timesteps, features)
-    y = _check_targets(y, x)                                             # shape: (N, ...) float32
+    x = np.asarray(x, dtype=np.float32)  # shape: (N, timesteps, features)
+    y = _check_targets(y, x)  # shape: (N, ...) float32
     if drop_remainder and batch_size > len(x):
-        raise ValueError(f"batch_size: {batch_size} is larger than the {len(x)} windows in x, and "
-                         f"drop_remainder=True drops that one incomplete batch, so the dataset would be empty. "
-                         f"Use batch_size <= {len(x)} or drop_remainder=False.")
+        raise ValueError(
+            f"batch_size: {batch_size} is larger than the {len(x)} windows in x, and "
+            f"drop_remainder=True drops that one incomplete batch, so the dataset would be empty. "
+            f"Use batch_size <= {len(x)} or drop_remainder=False."
+        )
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
-def from_series(series: Any, timesteps: int, *, horizon: int = 1, stride: int = 1,
-                target_columns: Sequence[int] | None = None, batch_size: int = 32, shuffle: bool = False,
-                seed: int | None = None, drop_remainder: bool = False) -> tf.data.Dataset:
+def from_series(
+    series: Any,
+    timesteps: int,
+    *,
+    horizon: int = 1,
+    stride: int = 1,
+    target_columns: Sequence[int] | None = None,
+    batch_size: int = 32,
+    shuffle: bool = False,
+    seed: int | None = None,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
     """Cut ``series`` (T, F) into windows with :func:`helpers.windows.make_windows`, then :func:`from_arrays`.
 
     Window ``i`` is rows ``i .. i+timesteps-1``; its target is the row ``horizon`` steps after.
@@ -90,8 +109,10 @@ def from_series(series: Any, timesteps: int, *, horizon: int = 1, stride: int = 
     if isinstance(series, (list, tuple, range)):
         series = np.asarray(series)
     if isinstance(series, np.ndarray) and np.issubdtype(series.dtype, np.integer):
-        raise TypeError(f"series: dtype is {series.dtype}; an LSTM computes in floating point. "
-                        f"Fix: series.astype('float32') (after scaling it, e.g. windows.chronological_split).")
+        raise TypeError(
+            f"series: dtype is {series.dtype}; an LSTM computes in floating point. "
+            f"Fix: series.astype('float32') (after scaling it, e.g. windows.chronological_split)."
+        )
     x, y = windows.make_windows(series, timesteps, horizon=horizon, stride=stride, target_columns=target_columns)
     return from_arrays(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed, drop_remainder=drop_remainder)
 
@@ -105,7 +126,7 @@ def steps_per_epoch(n_samples: int, batch_size: int, *, drop_remainder: bool = F
     n_samples = require_int("n_samples", n_samples, 0, "n_samples=len(x)")
     batch_size = require_int("batch_size", batch_size, 1, "batch_size=32")
     drop_remainder = require_flag("drop_remainder", drop_remainder)
-    return n_samples // batch_size if drop_remainder else -(-n_samples // batch_size)   # integers: exact at any size
+    return n_samples // batch_size if drop_remainder else -(-n_samples // batch_size)  # integers: exact at any size
 
 
 def batch_sizes(dataset: tf.data.Dataset, *, max_batches: int = MAX_BATCHES) -> list[int]:
@@ -116,8 +137,10 @@ def batch_sizes(dataset: tf.data.Dataset, *, max_batches: int = MAX_BATCHES) -> 
     ``max_batches`` batches, so a ``.repeat().filter(...)`` never hangs.
     """
     if not isinstance(dataset, tf.data.Dataset):
-        raise TypeError(f"dataset: expected a tf.data.Dataset, got {type(dataset).__name__}. "
-                        f"Build one with tf.data.Dataset.from_tensor_slices((x, y)).batch(32).")
+        raise TypeError(
+            f"dataset: expected a tf.data.Dataset, got {type(dataset).__name__}. "
+            f"Build one with tf.data.Dataset.from_tensor_slices((x, y)).batch(32)."
+        )
     require_batched("dataset", dataset, doing="counting its batches")
     sizes = dataset.map(lambda *parts: tf.shape(tf.nest.flatten(parts)[0])[0])
     return [int(n) for n in bounded("dataset", sizes.as_numpy_iterator(), max_batches)]
@@ -162,7 +185,7 @@ class SimulatedLoad:
     def __init__(self, delay: float = 0.001):
         self.delay = require_number("delay", delay, minimum=0, maximum=1, example="0.001 seconds per element")
         self.calls = 0
-        self._lock = threading.Lock()   # parallel map calls it from several threads
+        self._lock = threading.Lock()  # parallel map calls it from several threads
 
     def _work(self, x):
         time.sleep(self.delay)
@@ -172,12 +195,12 @@ class SimulatedLoad:
 
     def __call__(self, x, *rest):
         out = tf.numpy_function(self._work, [x], x.dtype, stateful=True)
-        out.set_shape(x.shape)          # numpy_function forgets the static shape; give it back
+        out.set_shape(x.shape)  # numpy_function forgets the static shape; give it back
         return (out, *rest) if rest else out
 
 
 def _check_targets(y: Any, x: np.ndarray) -> np.ndarray:
-    if isinstance(y, tf.data.Dataset) or not hasattr(y, "__len__") and not hasattr(y, "shape"):
+    if isinstance(y, tf.data.Dataset) or (not hasattr(y, "__len__") and not hasattr(y, "shape")):
         raise TypeError(f"y: expected a NumPy array of targets, got {type(y).__name__}.")
     try:
         y = np.asarray(y)
@@ -185,20 +208,27 @@ def _check_targets(y: Any, x: np.ndarray) -> np.ndarray:
         raise TypeError(f"y: could not become one array ({err}); give every target the same shape.") from None
     require_numeric("y", y)
     if y.ndim not in (1, 2, 3):
-        raise ValueError(f"y: shape {y.shape} has {y.ndim} axes; expected (N,) or (N, targets) for one target "
-                         f"per window, or (N, timesteps, targets) for a target at every step.")
+        raise ValueError(
+            f"y: shape {y.shape} has {y.ndim} axes; expected (N,) or (N, targets) for one target "
+            f"per window, or (N, timesteps, targets) for a target at every step."
+        )
     if len(y) != len(x):
-        raise ValueError(f"y: {len(y)} targets for {len(x)} windows in x; they must pair up one to one. "
-                         f"Build both from the same windowing call (windows.make_windows), or cut the longer "
-                         f"one: x[:n], y[:n].")
+        raise ValueError(
+            f"y: {len(y)} targets for {len(x)} windows in x; they must pair up one to one. "
+            f"Build both from the same windowing call (windows.make_windows), or cut the longer "
+            f"one: x[:n], y[:n]."
+        )
     if y.ndim == 3 and y.shape[1] != x.shape[1]:
-        raise ValueError(f"y: sequence targets {y.shape} have {y.shape[1]} steps but the windows in x have "
-                         f"{x.shape[1]}; a target per step needs the same number of timesteps.")
+        raise ValueError(
+            f"y: sequence targets {y.shape} have {y.shape[1]} steps but the windows in x have "
+            f"{x.shape[1]}; a target per step needs the same number of timesteps."
+        )
     require_finite("y", y, fix="Drop or fill them before windowing.")
     return y.astype(np.float32)
 
 
 # --------------------------------------------------------------------------- sequences of different lengths
+
 
 def to_dataset(sequences: Any, targets: Any = None):
     """An unbatched ``tf.data.Dataset`` with one variable-length sequence per element.
@@ -216,11 +246,13 @@ def to_dataset(sequences: Any, targets: Any = None):
         return tf.data.Dataset.from_tensor_slices(xs).map(tf.convert_to_tensor)
     ys = _targets(targets, seqs)
     return tf.data.Dataset.from_tensor_slices((xs, ys)).map(
-        lambda x, y: (tf.convert_to_tensor(x), tf.convert_to_tensor(y)))
+        lambda x, y: (tf.convert_to_tensor(x), tf.convert_to_tensor(y))
+    )
 
 
-def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None = None,
-                  pad_to_bucket_boundary: bool = False) -> tuple[list[int], list[int]]:
+def check_buckets(
+    boundaries: Any, batch_sizes: Any, *, max_length: int | None = None, pad_to_bucket_boundary: bool = False
+) -> tuple[list[int], list[int]]:
     """Check ``bucket_by_sequence_length`` arguments; return them as lists of ints.
 
     Boundaries are exclusive upper limits, strictly increasing: ``[20, 22]`` makes the buckets
@@ -233,23 +265,36 @@ def check_buckets(boundaries: Any, batch_sizes: Any, *, max_length: int | None =
     if max_length is not None:
         max_length = require_int("max_length", max_length, 1, "max_length=max(lengths)")
     pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
-    if any(later <= earlier for earlier, later in zip(b, b[1:])):
-        raise ValueError(f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
-                         f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries)).")
+    if any(later <= earlier for earlier, later in itertools.pairwise(b)):
+        raise ValueError(
+            f"boundaries: {b} must be strictly increasing (each is the exclusive upper end of a "
+            f"bucket), e.g. [20, 22]. Fix: sorted(set(boundaries))."
+        )
     if len(s) != len(b) + 1:
-        raise ValueError(f"batch_sizes: got {len(s)} sizes {s} for {len(b)} boundaries {b}; expected "
-                         f"{len(b) + 1}: one per bucket, the last one for lengths >= {b[-1]}. "
-                         f"Fix: e.g. batch_sizes={[s[0]] * (len(b) + 1)}.")
+        raise ValueError(
+            f"batch_sizes: got {len(s)} sizes {s} for {len(b)} boundaries {b}; expected "
+            f"{len(b) + 1}: one per bucket, the last one for lengths >= {b[-1]}. "
+            f"Fix: e.g. batch_sizes={[s[0]] * (len(b) + 1)}."
+        )
     if pad_to_bucket_boundary and max_length is not None and max_length >= b[-1]:
-        raise ValueError(f"boundaries: with pad_to_bucket_boundary=True every length must be < the last "
-                         f"boundary {b[-1]}, but the longest sequence has {max_length} steps. Fix: add a "
-                         f"boundary above {max_length} (e.g. {max_length + 1}) or pad_to_bucket_boundary=False.")
+        raise ValueError(
+            f"boundaries: with pad_to_bucket_boundary=True every length must be < the last "
+            f"boundary {b[-1]}, but the longest sequence has {max_length} steps. Fix: add a "
+            f"boundary above {max_length} (e.g. {max_length + 1}) or pad_to_bucket_boundary=False."
+        )
     return b, s
 
 
-def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int], batch_sizes: Sequence[int],
-                   padding_value: float = 0.0, pad_to_bucket_boundary: bool = False,
-                   drop_remainder: bool = False):
+def bucket_dataset(
+    data: Any,
+    targets: Any = None,
+    *,
+    boundaries: Sequence[int],
+    batch_sizes: Sequence[int],
+    padding_value: float = 0.0,
+    pad_to_bucket_boundary: bool = False,
+    drop_remainder: bool = False,
+):
     """Group sequences of similar length into batches, each padded to its own longest sequence.
 
     ``data`` is a list of sequences (with optional ``targets``, as in :func:`to_dataset`) or an
@@ -267,8 +312,9 @@ def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int],
     """
     if isinstance(data, tf.data.Dataset):
         if targets is not None:
-            raise TypeError("targets: pass targets only with a list of sequences; a Dataset already carries "
-                            "its (x, y) elements.")
+            raise TypeError(
+                "targets: pass targets only with a list of sequences; a Dataset already carries its (x, y) elements."
+            )
         ds = data
     else:
         ds = to_dataset(data, targets)
@@ -278,33 +324,49 @@ def bucket_dataset(data: Any, targets: Any = None, *, boundaries: Sequence[int],
         raise TypeError(f"data: expected elements x or (x, y), got a tuple of {len(spec)} components.")
     x_spec = spec[0] if paired else spec
     if not isinstance(x_spec, tf.TensorSpec) or x_spec.shape.rank is None or x_spec.shape.rank < 1:
-        raise TypeError(f"data: elements must be one unbatched sequence each, (T,) or (T, F); got {x_spec}. "
-                        f"Fix: call bucket_dataset before .batch()/.padded_batch(), e.g. on to_dataset(...).")
+        raise TypeError(
+            f"data: elements must be one unbatched sequence each, (T,) or (T, F); got {x_spec}. "
+            f"Fix: call bucket_dataset before .batch()/.padded_batch(), e.g. on to_dataset(...)."
+        )
     if x_spec.shape.rank > 2:
-        raise ValueError(f"data: elements have shape {x_spec.shape}, which looks batched; expected one sequence "
-                         f"(T,) or (T, F) per element. Fix: .unbatch() first, or build with to_dataset(...).")
+        raise ValueError(
+            f"data: elements have shape {x_spec.shape}, which looks batched; expected one sequence "
+            f"(T,) or (T, F) per element. Fix: .unbatch() first, or build with to_dataset(...)."
+        )
     if paired:
-        def length(x, y):   # TF 2.21 unpacks (x, y) into two arguments
+
+        def length(x, y):  # TF 2.21 unpacks (x, y) into two arguments
             return tf.shape(x)[0]
     else:
+
         def length(x):
             return tf.shape(x)[0]
+
     if not isinstance(data, tf.data.Dataset):
         n = lengths(data)
-    elif ds.cardinality() >= 0:                           # finite and known: read the lengths once
+    elif ds.cardinality() >= 0:  # finite and known: read the lengths once
         n = np.fromiter(ds.map(length).as_numpy_iterator(), dtype=np.int64)
     else:
         n = None
-    b, s = check_buckets(boundaries, batch_sizes, max_length=None if n is None or not len(n) else int(n.max()),
-                         pad_to_bucket_boundary=pad_to_bucket_boundary)
+    b, s = check_buckets(
+        boundaries,
+        batch_sizes,
+        max_length=None if n is None or not len(n) else int(n.max()),
+        pad_to_bucket_boundary=pad_to_bucket_boundary,
+    )
     padding_value = require_fill_value("padding_value", padding_value, ids=x_spec.dtype.is_integer)
     pad_to_bucket_boundary = require_flag("pad_to_bucket_boundary", pad_to_bucket_boundary)
     drop_remainder = require_flag("drop_remainder", drop_remainder)
     pad_x = tf.constant(padding_value, dtype=x_spec.dtype)
     pad_values = (pad_x, tf.constant(0, dtype=spec[1].dtype)) if paired else pad_x
-    out = ds.bucket_by_sequence_length(length, bucket_boundaries=b, bucket_batch_sizes=s,
-                                       padding_values=pad_values, pad_to_bucket_boundary=pad_to_bucket_boundary,
-                                       drop_remainder=drop_remainder)
+    out = ds.bucket_by_sequence_length(
+        length,
+        bucket_boundaries=b,
+        bucket_batch_sizes=s,
+        padding_values=pad_values,
+        pad_to_bucket_boundary=pad_to_bucket_boundary,
+        drop_remainder=drop_remainder,
+    )
     if n is None:
         return out
     # Bucketing hides the number of batches from tf.data (cardinality UNKNOWN), and Keras 3.15 then warns
@@ -319,7 +381,7 @@ def _ragged(seqs: list[np.ndarray]):
     values = np.concatenate(seqs)
     if np.issubdtype(values.dtype, np.floating):
         values = values.astype(np.float32)
-    else:   # ids as int32, like pad_sequences: a Python int padding value (-1) then matches the dtype
+    else:  # ids as int32, like pad_sequences: a Python int padding value (-1) then matches the dtype
         require_int32("sequences", values)
         values = values.astype(np.int32)
     return tf.RaggedTensor.from_row_lengths(values, np.array([len(s) for s in seqs], dtype=np.int64))
@@ -328,23 +390,28 @@ def _ragged(seqs: list[np.ndarray]):
 def _targets(targets: Any, seqs: list[np.ndarray]):
     """Targets: one fixed-shape target per sequence, or one target sequence as long as each input."""
     if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise TypeError(f"targets: expected one target per sequence (an array or a list), got "
-                        f"{type(targets).__name__}.")
+        raise TypeError(
+            f"targets: expected one target per sequence (an array or a list), got {type(targets).__name__}."
+        )
     if len(targets) != len(seqs):
-        raise ValueError(f"targets: got {len(targets)} targets for {len(seqs)} sequences; expected one per "
-                         f"sequence, in the same order.")
+        raise ValueError(
+            f"targets: got {len(targets)} targets for {len(seqs)} sequences; expected one per "
+            f"sequence, in the same order."
+        )
     try:
         ys = np.asarray(targets)
-    except ValueError:                       # rows of different lengths: target sequences
+    except ValueError:  # rows of different lengths: target sequences
         ys = np.asarray([], dtype=object)
-    if ys.dtype != object:                   # one fixed-shape target per sequence
+    if ys.dtype != object:  # one fixed-shape target per sequence
         require_numeric("targets", ys)
         require_finite("targets", ys, fix="Drop those sequences or fill their targets.")
         return ys.astype(np.float32) if np.issubdtype(ys.dtype, np.floating) else ys
     ys = as_sequence_list(list(targets), name="targets")
-    bad = [i for i, (t, s) in enumerate(zip(ys, seqs)) if len(t) != len(s)]
+    bad = [i for i, (t, s) in enumerate(zip(ys, seqs, strict=False)) if len(t) != len(s)]
     if bad:
         i = bad[0]
-        raise ValueError(f"targets[{i}]: has {len(ys[i])} steps but sequences[{i}] has {len(seqs[i])}; target "
-                         f"sequences must be as long as their inputs (or give one fixed-shape target per sequence).")
+        raise ValueError(
+            f"targets[{i}]: has {len(ys[i])} steps but sequences[{i}] has {len(seqs[i])}; target "
+            f"sequences must be as long as their inputs (or give one fixed-shape target per sequence)."
+        )
     return _ragged(ys)

@@ -21,9 +21,9 @@ ERROR, WARNING = "error", "warning"
 class Finding:
     """One problem found by a rule: its severity, a short code (``"ndim"``, ``"features"``) and the message."""
 
-    severity: str   # ERROR: Keras raises or the result is wrong; WARNING: accepted, but probably not meant
-    code: str       # a short id, e.g. "ndim", "features", "stateful-remainder"
-    message: str    # what is wrong and how to fix it
+    severity: str  # ERROR: Keras raises or the result is wrong; WARNING: accepted, but probably not meant
+    code: str  # a short id, e.g. "ndim", "features", "stateful-remainder"
+    message: str  # what is wrong and how to fix it
 
     def __post_init__(self):
         if self.severity not in (ERROR, WARNING):
@@ -43,15 +43,17 @@ class Report:
     ok: bool
     title: str
     lines: tuple[str, ...] = field(default=())
-    pending: bool = False       # an exercise not answered yet: neither right nor wrong
+    pending: bool = False  # an exercise not answered yet: neither right nor wrong
 
     def __post_init__(self):
-        object.__setattr__(self, "ok", require_flag("ok", self.ok))              # np.bool_ -> bool
+        object.__setattr__(self, "ok", require_flag("ok", self.ok))  # np.bool_ -> bool
         object.__setattr__(self, "pending", require_flag("pending", self.pending))
         require_text("title", self.title, example="'all good'")
         if isinstance(self.lines, str) or not isinstance(self.lines, (list, tuple)):
-            raise TypeError(f"lines: expected a tuple of strings, one per line, got {type(self.lines).__name__}. "
-                            f"Fix: lines=(text,).")
+            raise TypeError(
+                f"lines: expected a tuple of strings, one per line, got {type(self.lines).__name__}. "
+                f"Fix: lines=(text,)."
+            )
         for i, line in enumerate(self.lines):
             require_text(f"lines[{i}]", line)
         object.__setattr__(self, "lines", tuple(self.lines))
@@ -91,6 +93,9 @@ def pending(label: str) -> Report:
     True
     """
     require_text("label", label, example="'Exercise 1 (windows)'")
-    return Report(False, f"{label}: not answered yet.",
-                  ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",),
-                  pending=True)
+    return Report(
+        False,
+        f"{label}: not answered yet.",
+        ("Replace the `...` in the exercise cell with your answer, run it, then run this check again.",),
+        pending=True,
+    )

@@ -43,7 +43,7 @@ def start(seed: int = 42) -> None:
         )
     os.environ.update(QUIET_ENV)
     with silence_fd2():
-        import tensorflow as tf  # noqa: F401  (loads the C++ runtime; its GPU probe prints here)
+        import tensorflow as tf
     import keras
     import matplotlib
     import numpy as np
@@ -51,8 +51,16 @@ def start(seed: int = 42) -> None:
     _short_tracebacks()
     tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)
-    matplotlib.rcParams.update({"figure.figsize": (9, 3.5), "figure.dpi": 80, "axes.grid": True,
-                                "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False})
+    matplotlib.rcParams.update(
+        {
+            "figure.figsize": (9, 3.5),
+            "figure.dpi": 80,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
     print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | NumPy {np.__version__} | seed {seed}")
 
 
@@ -69,7 +77,7 @@ def _short_tracebacks() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        with contextlib.redirect_stdout(io.StringIO()):   # the magic prints "Exception reporting mode"
+        with contextlib.redirect_stdout(io.StringIO()):  # the magic prints "Exception reporting mode"
             shell.run_line_magic("xmode", "Minimal")
 
 
@@ -112,8 +120,10 @@ def check_environment() -> Report:
         requirements = [Requirement(r) for r in metadata.requires("lstm-batching") or []]
     except metadata.PackageNotFoundError:
         requirements = []
-        problems.append("the course package is not installed: run `make lab` in the course folder "
-                        "(on Colab: run the first code cell of the notebook).")
+        problems.append(
+            "the course package is not installed: run `make lab` in the course folder "
+            "(on Colab: run the first code cell of the notebook)."
+        )
     # The package's own dependencies (no extras): what every notebook imports.
     requirements = [r for r in requirements if not r.marker or r.marker.evaluate({"extra": ""})]
     for req in requirements:
@@ -123,18 +133,22 @@ def check_environment() -> Report:
             problems.append(f"{req.name} is missing, the course needs {req.name}{req.specifier}: re-run `make lab`.")
             continue
         if not req.specifier.contains(installed, prereleases=True):
-            problems.append(f"{req.name} {installed} installed, the course needs {req.name}{req.specifier}: "
-                            "re-run `make lab`.")
+            problems.append(
+                f"{req.name} {installed} installed, the course needs {req.name}{req.specifier}: re-run `make lab`."
+            )
     lines.append(f"{len(requirements)} required packages checked")
 
     try:
-        lines.append(f"sample data: {len(data.daily_stock().values)} trading days, "
-                     f"{len(data.monthly_prices(['IBM']).values)} months")
+        lines.append(
+            f"sample data: {len(data.daily_stock().values)} trading days, "
+            f"{len(data.monthly_prices(['IBM']).values)} months"
+        )
     except (OSError, ValueError) as err:
         problems.append(f"matplotlib sample data not found ({err}); reinstall matplotlib.")
 
     import keras
     import numpy as np
+
     layer = keras.layers.LSTM(2)
     out = layer(np.zeros((1, 3, 1), dtype="float32"))  # shape: (batch=1, timesteps=3, features=1)
     if tuple(out.shape) != (1, 2):

@@ -45,16 +45,16 @@ class StatefulBatches:
     value ``horizon`` steps later.
     """
 
-    x: np.ndarray              # shape: (n_batches, batch, timesteps, features)
-    y: np.ndarray              # shape: (n_batches, batch, timesteps, n_targets), one target per step
-    index: np.ndarray          # shape: (n_batches, batch, timesteps), step of each input in its series
+    x: np.ndarray  # shape: (n_batches, batch, timesteps, features)
+    y: np.ndarray  # shape: (n_batches, batch, timesteps, n_targets), one target per step
+    index: np.ndarray  # shape: (n_batches, batch, timesteps), step of each input in its series
     row_series: tuple[int, ...]  # which source series each batch row reads
-    length: int                # steps in each source series
-    dropped: int               # steps of the source series used neither as input nor as target
-    drop: str                  # where they were dropped: "start" or "end"
+    length: int  # steps in each source series
+    dropped: int  # steps of the source series used neither as input nor as target
+    drop: str  # where they were dropped: "start" or "end"
     horizon: int
-    kind: str = "streams"      # "streams": one series cut in rows; "series": one series per row
-    offset: int = 0            # steps skipped at the start before the streams begin (offset_streams)
+    kind: str = "streams"  # "streams": one series cut in rows; "series": one series per row
+    offset: int = 0  # steps skipped at the start before the streams begin (offset_streams)
 
     @property
     def n_batches(self) -> int:
@@ -79,7 +79,7 @@ class StatefulBatches:
         Samples ``k*B ... k*B + B - 1`` form batch ``k``, so ``fit`` slices them back into the
         same batches, in the same order, as long as ``batch_size=B`` and ``shuffle=False``.
         """
-        x = self.x.reshape(-1, *self.x.shape[2:])                # shape: (n_batches * batch, timesteps, F)
+        x = self.x.reshape(-1, *self.x.shape[2:])  # shape: (n_batches * batch, timesteps, F)
         y = self.y_last if require_flag("last_only", last_only) else self.y
         return x, y.reshape(-1, *y.shape[2:])
 
@@ -88,7 +88,7 @@ class StatefulBatches:
         """What was kept and what was dropped, in words."""
         where = "at the start (the oldest steps)" if self.drop == "start" else "at the end (the newest steps)"
         inputs = self.n_batches * self.timesteps * (self.batch_size if self.kind == "streams" else 1)
-        gap = max(0, self.horizon - inputs)      # a horizon longer than all the inputs: the steps between are unused
+        gap = max(0, self.horizon - inputs)  # a horizon longer than all the inputs: the steps between are unused
         edge = self.dropped - self.offset - gap
         drop = f"dropped {edge} {where}" if edge else "dropped nothing"
         if self.offset:
@@ -97,18 +97,31 @@ class StatefulBatches:
             drop += f", and {gap} between the inputs and their targets (horizon {self.horizon} > {inputs} input steps)"
         used = self.length - self.dropped
         if self.kind == "streams":
-            return (f"1 series of {self.length} steps -> {self.batch_size} streams x {self.n_batches} batches x "
-                    f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps used; {drop}")
-        return (f"{self.batch_size} series of {self.length} steps, one per row -> {self.n_batches} batches x "
-                f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps of each used; {drop}")
+            return (
+                f"1 series of {self.length} steps -> {self.batch_size} streams x {self.n_batches} batches x "
+                f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps used; {drop}"
+            )
+        return (
+            f"{self.batch_size} series of {self.length} steps, one per row -> {self.n_batches} batches x "
+            f"{self.timesteps} timesteps + horizon {self.horizon} = {used} steps of each used; {drop}"
+        )
 
     def __repr__(self) -> str:
-        return (f"StatefulBatches(x={describe(self.x)}, "
-                f"y={describe(self.y, ('n_batches', 'batch', 'timesteps', 'targets'))})\n  {self.note}")
+        return (
+            f"StatefulBatches(x={describe(self.x)}, "
+            f"y={describe(self.y, ('n_batches', 'batch', 'timesteps', 'targets'))})\n  {self.note}"
+        )
 
 
-def split_streams(series: np.ndarray, batch_size: int, timesteps: int, *, horizon: int = 1,
-                  target_columns: Sequence[int] | None = None, drop: str = "start") -> StatefulBatches:
+def split_streams(
+    series: np.ndarray,
+    batch_size: int,
+    timesteps: int,
+    *,
+    horizon: int = 1,
+    target_columns: Sequence[int] | None = None,
+    drop: str = "start",
+) -> StatefulBatches:
     """Cut ONE long series into ``batch_size`` parallel streams, each fed ``timesteps`` steps per batch.
 
     Stream ``i`` is one contiguous stretch of the series; batch row ``i`` always reads stream
@@ -128,26 +141,45 @@ def split_streams(series: np.ndarray, batch_size: int, timesteps: int, *, horizo
         raise ValueError(
             f"series: {length} steps are too short for one chunk of timesteps={timesteps} plus "
             f"horizon={horizon} ({timesteps + horizon} steps). Fix: use a longer series or a smaller "
-            f"timesteps.")
+            f"timesteps."
+        )
     n_batches = (length - horizon) // (batch_size * timesteps)
     if n_batches == 0:
         most = (length - horizon) // timesteps
         raise ValueError(
             f"batch_size: {batch_size} rows cannot be filled: {batch_size} streams x timesteps={timesteps} "
             f"+ horizon={horizon} = {batch_size * timesteps + horizon} steps, but the series has {length}. "
-            f"Fix: use batch_size <= {most}, a smaller timesteps, or a longer series.")
+            f"Fix: use batch_size <= {most}, a smaller timesteps, or a longer series."
+        )
     used = batch_size * n_batches * timesteps + horizon
     offset = length - used if drop == "start" else 0
     span = n_batches * timesteps
     starts = offset + span * np.arange(batch_size)
     # dropped = steps neither input nor target: a horizon longer than all the inputs leaves a gap between them
-    return _gather([series], [0] * batch_size, starts, n_batches, timesteps, horizon, cols, length,
-                   length - used + max(0, horizon - batch_size * span), drop, "streams")
+    return _gather(
+        [series],
+        [0] * batch_size,
+        starts,
+        n_batches,
+        timesteps,
+        horizon,
+        cols,
+        length,
+        length - used + max(0, horizon - batch_size * span),
+        drop,
+        "streams",
+    )
 
 
-def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, batch_size: int | None = None,
-                 horizon: int = 1, target_columns: Sequence[int] | None = None,
-                 drop: str = "start") -> StatefulBatches:
+def stack_series(
+    series: Sequence[np.ndarray] | np.ndarray,
+    timesteps: int,
+    *,
+    batch_size: int | None = None,
+    horizon: int = 1,
+    target_columns: Sequence[int] | None = None,
+    drop: str = "start",
+) -> StatefulBatches:
     """Lay out SEVERAL series of equal length, one per batch row: the number of series is the batch size.
 
     ``series`` is a list of ``(T,)`` or ``(T, F)`` arrays (e.g. one per stock) or one array of
@@ -167,7 +199,8 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
                 f"batch_size: {batch_size} rows cannot be filled by {n} series: here every batch row reads "
                 f"one series, so batch_size must be {n}. Fix: pass batch_size={n} (or leave it out), or "
                 f"pass exactly {batch_size} series; to cut one series into {batch_size} rows use "
-                f"split_streams().")
+                f"split_streams()."
+            )
     _check_sizes(batch_size=n, timesteps=timesteps, horizon=horizon, drop=drop)
     cols = check_columns(target_columns, sources[0].shape[1])
     length = len(sources[0])
@@ -175,20 +208,41 @@ def stack_series(series: Sequence[np.ndarray] | np.ndarray, timesteps: int, *, b
     if n_batches == 0:
         raise ValueError(
             f"series: {length} steps are too short for one chunk of timesteps={timesteps} plus "
-            f"horizon={horizon} ({timesteps + horizon} steps). Fix: use longer series or a smaller timesteps.")
+            f"horizon={horizon} ({timesteps + horizon} steps). Fix: use longer series or a smaller timesteps."
+        )
     used = n_batches * timesteps + horizon
     offset = length - used if drop == "start" else 0
-    return _gather(sources, list(range(n)), np.full(n, offset), n_batches, timesteps, horizon, cols, length,
-                   length - used + max(0, horizon - n_batches * timesteps), drop, "series")
+    return _gather(
+        sources,
+        list(range(n)),
+        np.full(n, offset),
+        n_batches,
+        timesteps,
+        horizon,
+        cols,
+        length,
+        length - used + max(0, horizon - n_batches * timesteps),
+        drop,
+        "series",
+    )
 
 
 def _gather(sources, row_series, starts, n_batches, timesteps, horizon, cols, length, dropped, drop, kind):
     steps = np.arange(n_batches * timesteps).reshape(n_batches, 1, timesteps)
-    index = steps + np.asarray(starts).reshape(1, -1, 1)           # shape: (n_batches, batch, timesteps)
+    index = steps + np.asarray(starts).reshape(1, -1, 1)  # shape: (n_batches, batch, timesteps)
     x = np.stack([sources[s][index[:, i]] for i, s in enumerate(row_series)], axis=1)
     y = np.stack([sources[s][index[:, i] + horizon][..., cols] for i, s in enumerate(row_series)], axis=1)
-    return StatefulBatches(x=x, y=y, index=index, row_series=tuple(row_series), length=length,
-                           dropped=int(dropped), drop=drop, horizon=horizon, kind=kind)
+    return StatefulBatches(
+        x=x,
+        y=y,
+        index=index,
+        row_series=tuple(row_series),
+        length=length,
+        dropped=int(dropped),
+        drop=drop,
+        horizon=horizon,
+        kind=kind,
+    )
 
 
 def _check_sizes(*, batch_size, timesteps, horizon, drop) -> None:
@@ -211,15 +265,18 @@ def continuity(index: np.ndarray | StatefulBatches) -> np.ndarray:
 
 
 def check_continuity(index: np.ndarray | StatefulBatches) -> Report:
-    """A :class:`~helpers.report.Report` saying whether row ``i`` of each batch continues row ``i`` of the previous one."""
+    """A :class:`~helpers.report.Report`: does row ``i`` of each batch continue row ``i`` of the previous one?"""
     index = step_index(index)
     jumps = continuity(index)
     if jumps.size == 0:
         return Report(True, "only one batch: nothing to continue (the state is never carried over).")
     bad = np.argwhere(jumps != 1)
     if len(bad) == 0:
-        return Report(True, f"continuous: in all {index.shape[0]} batches, each of the {index.shape[1]} rows "
-                            f"starts right after where it stopped.")
+        return Report(
+            True,
+            f"continuous: in all {index.shape[0]} batches, each of the {index.shape[1]} rows "
+            f"starts right after where it stopped.",
+        )
     lines = []
     for k, i in bad[:3]:
         end, start = int(index[k, i, -1]), int(index[k + 1, i, 0])
@@ -239,24 +296,34 @@ def step_index(index: np.ndarray | StatefulBatches) -> np.ndarray:
     if isinstance(index, StatefulBatches):
         return index.index
     if not isinstance(index, (np.ndarray, list, tuple)):
-        raise TypeError(f"index: expected a StatefulBatches or an array of step numbers (n_batches, batch, "
-                        f"timesteps), got {type(index).__name__}. Build the batches from np.arange(...).")
+        raise TypeError(
+            f"index: expected a StatefulBatches or an array of step numbers (n_batches, batch, "
+            f"timesteps), got {type(index).__name__}. Build the batches from np.arange(...)."
+        )
     index = np.asarray(index)
     if index.dtype.kind not in "iuf":
-        raise TypeError(f"index: expected step numbers (integers), got dtype {index.dtype}. Build the batches from "
-                        f"np.arange(...) (or use StatefulBatches.index).")
+        raise TypeError(
+            f"index: expected step numbers (integers), got dtype {index.dtype}. Build the batches from "
+            f"np.arange(...) (or use StatefulBatches.index)."
+        )
     if index.ndim == 4 and index.shape[-1] >= 1:
         index = index[..., 0]
     if index.ndim != 3:
-        raise ValueError(f"index: expected shape (n_batches, batch, timesteps) (or inputs with a feature axis), "
-                         f"got {index.shape}. Build the batches from np.arange(...) so values are step numbers.")
+        raise ValueError(
+            f"index: expected shape (n_batches, batch, timesteps) (or inputs with a feature axis), "
+            f"got {index.shape}. Build the batches from np.arange(...) so values are step numbers."
+        )
     if 0 in index.shape:
-        raise ValueError(f"index: shape {index.shape} (n_batches, batch, timesteps) has an empty axis; expected at "
-                         f"least one batch of one row of one step.")
+        raise ValueError(
+            f"index: shape {index.shape} (n_batches, batch, timesteps) has an empty axis; expected at "
+            f"least one batch of one row of one step."
+        )
     if index.dtype.kind == "f" and not (np.isfinite(index).all() and (index == np.round(index)).all()):
-        raise ValueError(f"index: expected step numbers (whole numbers), got dtype {index.dtype} with values such as "
-                         f"{index.ravel()[:3].tolist()}. Build the batches from np.arange(...) (or use "
-                         f"StatefulBatches.index), not from the real data.")
+        raise ValueError(
+            f"index: expected step numbers (whole numbers), got dtype {index.dtype} with values such as "
+            f"{index.ravel()[:3].tolist()}. Build the batches from np.arange(...) (or use "
+            f"StatefulBatches.index), not from the real data."
+        )
     return index
 
 
@@ -272,25 +339,33 @@ def trim_to_multiple(*arrays: np.ndarray, batch_size: int, keep: str = "start") 
     require_int("batch_size", batch_size, 1)
     if not arrays:
         raise ValueError("arrays: pass at least one array to trim.")
-    require_choice("keep", keep, DROP_CHOICES,
-                   meaning="'start' drops the incomplete last batch, 'end' keeps the newest samples")
+    require_choice(
+        "keep", keep, DROP_CHOICES, meaning="'start' drops the incomplete last batch, 'end' keeps the newest samples"
+    )
     for i, a in enumerate(arrays):
         if not isinstance(a, (np.ndarray, list, tuple)):
-            raise TypeError(f"arrays[{i}]: expected an array (inputs or targets), got {type(a).__name__}. "
-                            f"Fix: trim_to_multiple(x, y, batch_size=B).")
+            raise TypeError(
+                f"arrays[{i}]: expected an array (inputs or targets), got {type(a).__name__}. "
+                f"Fix: trim_to_multiple(x, y, batch_size=B)."
+            )
     n = len(arrays[0])
     if any(len(a) != n for a in arrays):
-        raise ValueError(f"arrays: first axes differ {[len(a) for a in arrays]}; pass inputs and targets that "
-                         f"match sample for sample.")
+        raise ValueError(
+            f"arrays: first axes differ {[len(a) for a in arrays]}; pass inputs and targets that "
+            f"match sample for sample."
+        )
     if n < batch_size:
-        raise ValueError(f"arrays: {n} samples are fewer than one batch of batch_size={batch_size}. Fix: use "
-                         f"inference_twin(model, batch_size={n}) or more samples.")
+        raise ValueError(
+            f"arrays: {n} samples are fewer than one batch of batch_size={batch_size}. Fix: use "
+            f"inference_twin(model, batch_size={n}) or more samples."
+        )
     m = n - n % batch_size
-    return tuple(a[:m] if keep == "start" else a[n - m:] for a in arrays)
+    return tuple(a[:m] if keep == "start" else a[n - m :] for a in arrays)
 
 
-def offset_streams(series: np.ndarray, batch_size: int, timesteps: int, *, offset: int,
-                   horizon: int = 1) -> StatefulBatches:
+def offset_streams(
+    series: np.ndarray, batch_size: int, timesteps: int, *, offset: int, horizon: int = 1
+) -> StatefulBatches:
     """:func:`split_streams` after skipping the first ``offset`` steps: the chunk boundaries move by ``offset``.
 
     Introduced in notebook 02 (section 6). Draw ``offset`` anew each epoch (``rng.integers(timesteps)``)
@@ -306,14 +381,17 @@ def offset_streams(series: np.ndarray, batch_size: int, timesteps: int, *, offse
     require_int("timesteps", timesteps, 1)
     require_int("offset", offset, 0, example=f"rng.integers({timesteps})")
     if offset >= timesteps:
-        raise ValueError(f"offset: {offset} must be smaller than timesteps={timesteps}; an offset of {offset} "
-                         f"moves the boundaries as {offset % timesteps} does and drops more data. "
-                         f"Fix: draw it with rng.integers({timesteps}).")
+        raise ValueError(
+            f"offset: {offset} must be smaller than timesteps={timesteps}; an offset of {offset} "
+            f"moves the boundaries as {offset % timesteps} does and drops more data. "
+            f"Fix: draw it with rng.integers({timesteps})."
+        )
     if offset >= len(series):
         raise ValueError(f"offset: {offset} skips the whole series ({len(series)} steps). Fix: a smaller offset.")
     layout = split_streams(series[offset:], batch_size, timesteps, horizon=horizon, drop="end")
-    return replace(layout, index=layout.index + offset, length=len(series), dropped=layout.dropped + offset,
-                   offset=offset)
+    return replace(
+        layout, index=layout.index + offset, length=len(series), dropped=layout.dropped + offset, offset=offset
+    )
 
 
 @dataclass(frozen=True)
@@ -326,12 +404,12 @@ class PackedBatches:
     ``weights[k, i, t]`` is 1.0 on real steps and 0.0 on padding (a per-step ``sample_weight``).
     """
 
-    x: np.ndarray          # shape: (n_batches, batch, timesteps, features)
-    y: np.ndarray          # shape: (n_batches, batch, timesteps, features): the next step
-    weights: np.ndarray    # shape: (n_batches, batch, timesteps)
-    owner: np.ndarray      # shape: (n_batches, batch), int
-    starts: np.ndarray     # shape: (n_batches, batch), bool
-    dropped: int           # steps dropped at the start of series to fill whole chunks
+    x: np.ndarray  # shape: (n_batches, batch, timesteps, features)
+    y: np.ndarray  # shape: (n_batches, batch, timesteps, features): the next step
+    weights: np.ndarray  # shape: (n_batches, batch, timesteps)
+    owner: np.ndarray  # shape: (n_batches, batch), int
+    starts: np.ndarray  # shape: (n_batches, batch), bool
+    dropped: int  # steps dropped at the start of series to fill whole chunks
 
     @property
     def n_batches(self) -> int:
@@ -359,20 +437,24 @@ def pack_series(series: Sequence[np.ndarray], batch_size: int, timesteps: int) -
     require_int("timesteps", timesteps, 1)
     for j, a in enumerate(arrays):
         if len(a) < timesteps + 1:
-            raise ValueError(f"series: series {j} has {len(a)} steps, fewer than one chunk of timesteps={timesteps} "
-                             f"plus its target ({timesteps + 1}). Fix: drop it, or use a smaller timesteps.")
+            raise ValueError(
+                f"series: series {j} has {len(a)} steps, fewer than one chunk of timesteps={timesteps} "
+                f"plus its target ({timesteps + 1}). Fix: drop it, or use a smaller timesteps."
+            )
     if len(arrays) < batch_size:
-        raise ValueError(f"batch_size: {batch_size} rows but only {len(arrays)} series; rows would stay empty. "
-                         f"Fix: use batch_size <= {len(arrays)}.")
+        raise ValueError(
+            f"batch_size: {batch_size} rows but only {len(arrays)} series; rows would stay empty. "
+            f"Fix: use batch_size <= {len(arrays)}."
+        )
     chunks = [(len(a) - 1) // timesteps for a in arrays]
     rows: list[list[int]] = [[] for _ in range(batch_size)]
-    for j in sorted(range(len(arrays)), key=lambda j: -chunks[j]):          # longest first, to the shortest row
+    for j in sorted(range(len(arrays)), key=lambda j: -chunks[j]):  # longest first, to the shortest row
         min(rows, key=lambda r: sum(chunks[i] for i in r)).append(j)
     n_batches = max(sum(chunks[i] for i in r) for r in rows)
     f = arrays[0].shape[1]
-    x = np.zeros((n_batches, batch_size, timesteps, f), "float32")           # shape: (n_batches, B, T, F)
+    x = np.zeros((n_batches, batch_size, timesteps, f), "float32")  # shape: (n_batches, B, T, F)
     y = np.zeros_like(x)
-    weights = np.zeros((n_batches, batch_size, timesteps), "float32")       # shape: (n_batches, B, T)
+    weights = np.zeros((n_batches, batch_size, timesteps), "float32")  # shape: (n_batches, B, T)
     owner = np.full((n_batches, batch_size), -1)
     starts = np.zeros((n_batches, batch_size), bool)
     dropped = 0
@@ -380,12 +462,12 @@ def pack_series(series: Sequence[np.ndarray], batch_size: int, timesteps: int) -
         k = 0
         for j in row:
             a, n = arrays[j], chunks[j]
-            keep = a[len(a) - n * timesteps - 1:]                              # drop the oldest steps
+            keep = a[len(a) - n * timesteps - 1 :]  # drop the oldest steps
             dropped += len(a) - len(keep)
-            x[k:k + n, i] = keep[:-1].reshape(n, timesteps, f)
-            y[k:k + n, i] = keep[1:].reshape(n, timesteps, f)
-            weights[k:k + n, i] = 1.0
-            owner[k:k + n, i] = j
+            x[k : k + n, i] = keep[:-1].reshape(n, timesteps, f)
+            y[k : k + n, i] = keep[1:].reshape(n, timesteps, f)
+            weights[k : k + n, i] = 1.0
+            owner[k : k + n, i] = j
             starts[k, i] = True
             k += n
     return PackedBatches(x, y, weights, owner, starts, dropped)

@@ -15,8 +15,8 @@ import pytest
 
 from helpers import backends
 
-
 # ---------------------------------------------------------------- names and availability
+
 
 def test_backend_names_are_checked():
     with pytest.raises(ValueError, match=r"backend: unknown backend 'pytorch' \(Keras calls it 'torch'\)"):
@@ -35,12 +35,16 @@ def test_the_course_environment_has_tensorflow_and_jax():
 
 # ---------------------------------------------------------------- error_text
 
+
 def test_error_text_keeps_the_message_without_keras_where_and_arguments():
     keras_like = ValueError(
         "Exception encountered when calling LSTM.call().\n\n\x1b[1mIf an RNN is stateful, the batch size must match.\n"
-        "- Expected batch size: 4\n- Received batch size: 1\x1b[0m\n\nArguments received by LSTM.call():\n  • x=...")
+        "- Expected batch size: 4\n- Received batch size: 1\x1b[0m\n\nArguments received by LSTM.call():\n  • x=..."
+    )
     assert backends.error_text(keras_like) == (
-        "ValueError: If an RNN is stateful, the batch size must match. - Expected batch size: 4 - Received batch size: 1")
+        "ValueError: If an RNN is stateful, the batch size must match. "
+        "- Expected batch size: 4 - Received batch size: 1"
+    )
 
 
 def test_error_text_stops_at_the_first_paragraph_and_shortens():
@@ -56,6 +60,7 @@ def test_error_text_refuses_what_is_not_an_exception():
 
 
 # ---------------------------------------------------------------- checks made before any process starts
+
 
 def module_level(n):
     return n
@@ -130,11 +135,13 @@ def test_markdown_table_has_date_versions_and_escaped_cells():
 
 # ---------------------------------------------------------------- real workers
 
+
 def describe(n):
     import os
 
     import keras
     import numpy as np
+
     return {"backend": keras.config.backend(), "double": np.array([n, 2 * n]), "pid": os.getpid()}
 
 
@@ -148,19 +155,21 @@ def returns_an_object():
 
 def sleeps(seconds):
     import time
+
     time.sleep(seconds)
     return seconds
 
 
 def seeded():
     import keras
+
     return float(keras.random.uniform((1,))[0])
 
 
 def test_run_calls_the_function_in_a_process_of_that_backend():
     first = backends.run(describe, "jax", n=21)
     assert first["backend"] == "jax" and first["double"] == [21, 42] and first["pid"] != os.getpid()
-    assert backends.run(describe, "jax", n=1)["pid"] == first["pid"]          # the worker stays alive
+    assert backends.run(describe, "jax", n=1)["pid"] == first["pid"]  # the worker stays alive
     both = backends.compare(describe, ["tensorflow", "jax"], n=2)
     assert [r["backend"] for r in both.values()] == ["tensorflow", "jax"]
 
@@ -174,13 +183,13 @@ def test_errors_in_the_worker_come_back_as_backend_errors():
         backends.run(fails, "jax")
     with pytest.raises(backends.BackendError, match="return plain values"):
         backends.run(returns_an_object, "jax")
-    assert backends.run(describe, "jax", n=3)["double"] == [3, 6]              # the worker goes on
+    assert backends.run(describe, "jax", n=3)["double"] == [3, 6]  # the worker goes on
 
 
 def test_compare_collects_every_reply_before_raising():
     with pytest.raises(backends.BackendError, match="tensorflow backend: ValueError"):
         backends.compare(fails, ["tensorflow", "jax"])
-    assert backends.run(describe, "jax", n=4)["double"] == [4, 8]             # no stale reply left
+    assert backends.run(describe, "jax", n=4)["double"] == [4, 8]  # no stale reply left
 
 
 def test_a_slow_function_times_out_and_a_new_worker_follows():
@@ -191,6 +200,7 @@ def test_a_slow_function_times_out_and_a_new_worker_follows():
 
 def exits(code):
     import os
+
     os._exit(code)
 
 
@@ -216,15 +226,23 @@ def test_probe_partial_batch_facts():
     assert partial["jax"]["outcome"].endswith("Expected batch size: 4 - Received batch size: 1")
     # TensorFlow broadcasts one leftover sample, but 2 leftover samples fail inside the graph
     two_left = backends.run(backends.probe_partial_batch, "tensorflow", n_samples=6, batch=4)
-    assert two_left == {"rows": None, "outcome": "InvalidArgumentError: Incompatible shapes: [2,8] vs. [4,8]",
-                        "broadcast": None}
+    assert two_left == {
+        "rows": None,
+        "outcome": "InvalidArgumentError: Incompatible shapes: [2,8] vs. [4,8]",
+        "broadcast": None,
+    }
 
 
 def test_probe_jax_state_cause_facts():
     cause = backends.run(backends.probe_jax_state_cause, "jax")
-    assert cause == {"state_tracked": False, "non_trainable": ["seed_generator_state"],
-                     "run_eagerly": {"predict": 0.0, "fit": 0.0}, "after_reset_equals_from_s1": True,
-                     "after_reset_equals_from_zero": False, "custom_train_step": 0.0}
+    assert cause == {
+        "state_tracked": False,
+        "non_trainable": ["seed_generator_state"],
+        "run_eagerly": {"predict": 0.0, "fit": 0.0},
+        "after_reset_equals_from_s1": True,
+        "after_reset_equals_from_zero": False,
+        "custom_train_step": 0.0,
+    }
     with pytest.raises(backends.BackendError, match="run it on 'jax', not 'tensorflow'"):
         backends.run(backends.probe_jax_state_cause, "tensorflow")
 
@@ -238,7 +256,9 @@ def test_probe_tf_data_fit_says_what_each_run_was():
 def test_jax_workers_see_two_cpu_devices():
     def count_devices():
         import jax
+
         return len(jax.devices())
+
     assert backends.run(count_devices, "jax") == 2
 
 

@@ -41,7 +41,7 @@ from helpers import (
 )
 
 HELPERS = Path(helpers.__file__).resolve().parent
-BIG = float(np.finfo(np.float32).max) * 10          # finite in float64, inf after the cast to float32
+BIG = float(np.finfo(np.float32).max) * 10  # finite in float64, inf after the cast to float32
 SERIES = np.arange(40.0)
 SERIES2 = np.stack([np.arange(40.0), np.arange(40.0) % 7], axis=1)
 X = np.zeros((4, 5, 1), np.float32)
@@ -56,7 +56,7 @@ def _model(batch=None, stateful_=False):
 STATELESS = _model()
 STATEFUL = _model(batch=2, stateful_=True)
 WINDOWS_DS = tf.data.Dataset.from_tensor_slices((X, Y)).batch(2)
-SEQ_DS = pipelines.to_dataset([np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32)])   # unbatched (T_i, 2)
+SEQ_DS = pipelines.to_dataset([np.zeros((3, 2), np.float32), np.zeros((2, 2), np.float32)])  # unbatched (T_i, 2)
 
 
 def refuses(call, err, name):
@@ -109,12 +109,21 @@ CASES = {
     "exact_fraction str": (lambda: validate.exact_fraction("0.7", name="train"), TypeError, "train"),
     "exact_fraction nan": (lambda: validate.exact_fraction(float("nan"), name="train"), ValueError, "train"),
     "require_dataset array": (lambda: validate.require_dataset("ds", X, doing="x"), TypeError, "ds"),
-    "require_dataset repeat()": (lambda: validate.require_dataset("ds", WINDOWS_DS.repeat(), doing="x"), ValueError,
-                                 "ds"),
-    "require_batched unbatched": (lambda: validate.require_batched("ds", WINDOWS_DS.unbatch(), doing="x"), ValueError,
-                                  "ds"),
-    "require_batched scalars": (lambda: validate.require_batched("ds", tf.data.Dataset.range(3), doing="x"),
-                                ValueError, "ds"),
+    "require_dataset repeat()": (
+        lambda: validate.require_dataset("ds", WINDOWS_DS.repeat(), doing="x"),
+        ValueError,
+        "ds",
+    ),
+    "require_batched unbatched": (
+        lambda: validate.require_batched("ds", WINDOWS_DS.unbatch(), doing="x"),
+        ValueError,
+        "ds",
+    ),
+    "require_batched scalars": (
+        lambda: validate.require_batched("ds", tf.data.Dataset.range(3), doing="x"),
+        ValueError,
+        "ds",
+    ),
     "bounded 0": (lambda: list(validate.bounded("ds", [1, 2], 0)), ValueError, "max_batches"),
     "bounded too many": (lambda: list(validate.bounded("ds", range(5), 3)), ValueError, "ds"),
     # ------------------------------------------------------------------ report
@@ -152,10 +161,16 @@ CASES = {
     "make_windows overflow": (lambda: windows.make_windows(np.array([1.0, BIG, 2.0, 3.0]), 1), ValueError, "series"),
     "make_windows horizon > series": (lambda: windows.make_windows(SERIES, 3, horizon=50), ValueError, "horizon"),
     "make_windows timesteps bool": (lambda: windows.make_windows(SERIES, True), TypeError, "timesteps"),
-    "make_windows columns 5": (lambda: windows.make_windows(SERIES2, 3, target_columns=[5]), ValueError,
-                               "target_columns"),
-    "make_windows columns str": (lambda: windows.make_windows(SERIES2, 3, target_columns="1"), TypeError,
-                                 "target_columns"),
+    "make_windows columns 5": (
+        lambda: windows.make_windows(SERIES2, 3, target_columns=[5]),
+        ValueError,
+        "target_columns",
+    ),
+    "make_windows columns str": (
+        lambda: windows.make_windows(SERIES2, 3, target_columns="1"),
+        TypeError,
+        "target_columns",
+    ),
     "split train str": (lambda: windows.chronological_split(SERIES, train="0.7"), TypeError, "train"),
     "split train 1": (lambda: windows.chronological_split(SERIES, train=1.0), ValueError, "train"),
     "split val nan": (lambda: windows.chronological_split(SERIES, val=float("nan")), ValueError, "val"),
@@ -163,18 +178,26 @@ CASES = {
     "split scale 1": (lambda: windows.chronological_split(SERIES, scale=1), TypeError, "scale"),
     "split train + val": (lambda: windows.chronological_split(SERIES, train=0.6, val=0.4), ValueError, "val"),
     "split too short": (lambda: windows.chronological_split(np.arange(5.0)), ValueError, "series"),
-    "unscale broadcast": (lambda: windows.chronological_split(SERIES2).unscale(np.zeros((5, 1))), ValueError,
-                          "values"),
+    "unscale broadcast": (lambda: windows.chronological_split(SERIES2).unscale(np.zeros((5, 1))), ValueError, "values"),
     "unscale str": (lambda: windows.chronological_split(SERIES2).unscale("abc", columns=[0]), TypeError, "values"),
     "unscale None": (lambda: windows.chronological_split(SERIES2).unscale(None, columns=[0]), TypeError, "values"),
-    "unscale columns 9": (lambda: windows.chronological_split(SERIES2).unscale(np.zeros(3), columns=[9]),
-                          ValueError, "columns"),
-    "unscale columns str": (lambda: windows.chronological_split(SERIES2).unscale(np.zeros(3), columns="0"),
-                            TypeError, "columns"),
+    "unscale columns 9": (
+        lambda: windows.chronological_split(SERIES2).unscale(np.zeros(3), columns=[9]),
+        ValueError,
+        "columns",
+    ),
+    "unscale columns str": (
+        lambda: windows.chronological_split(SERIES2).unscale(np.zeros(3), columns="0"),
+        TypeError,
+        "columns",
+    ),
     "sample_windows None": (lambda: windows.sample_windows(None, 3), TypeError, "series"),
     "sample_windows width 0": (lambda: windows.sample_windows(SERIES, 3, width=0), ValueError, "width"),
-    "sample_windows rate str": (lambda: windows.sample_windows(SERIES, 3, sampling_rate="2"), TypeError,
-                                "sampling_rate"),
+    "sample_windows rate str": (
+        lambda: windows.sample_windows(SERIES, 3, sampling_rate="2"),
+        TypeError,
+        "sampling_rate",
+    ),
     "sample_windows too long": (lambda: windows.sample_windows(SERIES, 3, horizon=40), ValueError, "horizon"),
     "sample_windows NaN": (lambda: windows.sample_windows(np.r_[SERIES, np.nan], 3), ValueError, "series"),
     # ------------------------------------------------------------------ shapes
@@ -197,24 +220,35 @@ CASES = {
     # ------------------------------------------------------------------ stateful (data layout)
     "split_streams batch str": (lambda: stateful.split_streams(SERIES, "2", 3), TypeError, "batch_size"),
     "split_streams batch 0": (lambda: stateful.split_streams(SERIES, 0, 3), ValueError, "batch_size"),
-    "split_streams horizon > stream": (lambda: stateful.split_streams(SERIES, 1, 3, horizon=45), ValueError,
-                                       "horizon"),
+    "split_streams horizon > stream": (lambda: stateful.split_streams(SERIES, 1, 3, horizon=45), ValueError, "horizon"),
     "split_streams drop 1": (lambda: stateful.split_streams(SERIES, 2, 3, drop=1), TypeError, "drop"),
     "split_streams NaN": (lambda: stateful.split_streams(np.r_[SERIES, np.nan], 2, 3), ValueError, "series"),
     "split_streams series list of str": (lambda: stateful.split_streams(["a"] * 9, 2, 3), TypeError, "series"),
-    "for_fit last_only 'no'": (lambda: stateful.split_streams(SERIES, 2, 3).for_fit(last_only="no"), TypeError,
-                               "last_only"),
+    "for_fit last_only 'no'": (
+        lambda: stateful.split_streams(SERIES, 2, 3).for_fit(last_only="no"),
+        TypeError,
+        "last_only",
+    ),
     "stack_series dict": (lambda: stateful.stack_series({"a": SERIES}, 3), TypeError, "series"),
     "stack_series unequal": (lambda: stateful.stack_series([SERIES, SERIES[:20]], 3), ValueError, "series"),
-    "stack_series batch 3": (lambda: stateful.stack_series([SERIES, SERIES], 3, batch_size=3), ValueError,
-                             "batch_size"),
-    "stack_series horizon > series": (lambda: stateful.stack_series([SERIES, SERIES], 3, horizon=40), ValueError,
-                                      "horizon"),
+    "stack_series batch 3": (
+        lambda: stateful.stack_series([SERIES, SERIES], 3, batch_size=3),
+        ValueError,
+        "batch_size",
+    ),
+    "stack_series horizon > series": (
+        lambda: stateful.stack_series([SERIES, SERIES], 3, horizon=40),
+        ValueError,
+        "horizon",
+    ),
     "offset_streams -1": (lambda: stateful.offset_streams(SERIES, 2, 3, offset=-1), ValueError, "offset"),
     "offset_streams str": (lambda: stateful.offset_streams(SERIES, 2, 3, offset="1"), TypeError, "offset"),
     "offset_streams >= timesteps": (lambda: stateful.offset_streams(SERIES, 2, 3, offset=3), ValueError, "offset"),
-    "offset_streams horizon": (lambda: stateful.offset_streams(SERIES, 2, 3, offset=1, horizon=45), ValueError,
-                               "horizon"),
+    "offset_streams horizon": (
+        lambda: stateful.offset_streams(SERIES, 2, 3, offset=1, horizon=45),
+        ValueError,
+        "horizon",
+    ),
     "pack_series dict": (lambda: stateful.pack_series({"a": SERIES}, 1, 3), TypeError, "series"),
     "pack_series empty": (lambda: stateful.pack_series([], 1, 3), ValueError, "series"),
     "pack_series batch 3": (lambda: stateful.pack_series([SERIES, SERIES], 3, 3), ValueError, "batch_size"),
@@ -261,8 +295,11 @@ CASES = {
     "step_mask value nan": (lambda: padding.step_mask(X, np.nan), ValueError, "mask_value"),
     "collisions value None": (lambda: padding.collisions([[1.0]], None), TypeError, "mask_value"),
     "unpadded model str": (lambda: padding.unpadded_outputs("model", [[1.0]]), TypeError, "model"),
-    "unpadded ragged outputs": (lambda: padding.unpadded_outputs(lambda b: b, [[1.0], [1.0, 2.0]]), ValueError,
-                                "model"),
+    "unpadded ragged outputs": (
+        lambda: padding.unpadded_outputs(lambda b: b, [[1.0], [1.0, 2.0]]),
+        ValueError,
+        "model",
+    ),
     "padding_stats None": (lambda: padding.padding_stats(None), TypeError, "lengths"),
     "padding_stats str": (lambda: padding.padding_stats("123"), TypeError, "lengths"),
     "padding_stats empty": (lambda: padding.padding_stats([]), ValueError, "lengths"),
@@ -275,16 +312,24 @@ CASES = {
     "batch_masks dict": (lambda: padding.batch_masks({"x": X}), TypeError, "dataset"),
     "batch_masks repeat()": (lambda: padding.batch_masks(WINDOWS_DS.repeat()), ValueError, "dataset"),
     "batch_masks unknown length, endless": (
-        lambda: padding.batch_masks(WINDOWS_DS.repeat().filter(lambda x, y: True), max_batches=50), ValueError,
-        "dataset"),
+        lambda: padding.batch_masks(WINDOWS_DS.repeat().filter(lambda x, y: True), max_batches=50),
+        ValueError,
+        "dataset",
+    ),
     "batch_masks unbatched windows": (lambda: padding.batch_masks(WINDOWS_DS.unbatch()), ValueError, "dataset"),
     "batch_masks unbatched sequences": (lambda: padding.batch_masks(SEQ_DS), ValueError, "dataset"),
     "batch_masks empty": (lambda: padding.batch_masks(WINDOWS_DS.take(0)), ValueError, "dataset"),
     "batch_masks value str": (lambda: padding.batch_masks(WINDOWS_DS, mask_value="0"), TypeError, "mask_value"),
-    "mask_stats strategy None": (lambda: padding.mask_stats([np.ones((2, 3), bool)], strategy=None), TypeError,
-                                 "strategy"),
-    "mask_stats empty mask": (lambda: padding.mask_stats([np.ones((0, 3), bool)], strategy="s"), ValueError,
-                              "masks[0]"),
+    "mask_stats strategy None": (
+        lambda: padding.mask_stats([np.ones((2, 3), bool)], strategy=None),
+        TypeError,
+        "strategy",
+    ),
+    "mask_stats empty mask": (
+        lambda: padding.mask_stats([np.ones((0, 3), bool)], strategy="s"),
+        ValueError,
+        "masks[0]",
+    ),
     "mask_stats float masks": (lambda: padding.mask_stats([np.ones((2, 3))], strategy="s"), TypeError, "masks[0]"),
     "mask_stats none": (lambda: padding.mask_stats([], strategy="s"), ValueError, "masks"),
     "check_cudnn_mask None": (lambda: padding.check_cudnn_mask(None), TypeError, "mask"),
@@ -305,22 +350,29 @@ CASES = {
     "from_arrays shuffle 'no'": (lambda: pipelines.from_arrays(X, Y, shuffle="no"), TypeError, "shuffle"),
     "from_arrays seed -1": (lambda: pipelines.from_arrays(X, Y, seed=-1), ValueError, "seed"),
     "from_arrays drop 1": (lambda: pipelines.from_arrays(X, Y, drop_remainder=1), TypeError, "drop_remainder"),
-    "from_arrays empty": (lambda: pipelines.from_arrays(np.zeros((4, 5, 1)), Y, batch_size=5, drop_remainder=True),
-                          ValueError, "batch_size"),
+    "from_arrays empty": (
+        lambda: pipelines.from_arrays(np.zeros((4, 5, 1)), Y, batch_size=5, drop_remainder=True),
+        ValueError,
+        "batch_size",
+    ),
     "from_series None": (lambda: pipelines.from_series(None, 3), TypeError, "series"),
     "from_series horizon": (lambda: pipelines.from_series(SERIES, 3, horizon=40), ValueError, "horizon"),
     "steps_per_epoch float": (lambda: pipelines.steps_per_epoch(100.0, 32), TypeError, "n_samples"),
     "steps_per_epoch batch 0": (lambda: pipelines.steps_per_epoch(100, 0), ValueError, "batch_size"),
-    "steps_per_epoch drop None": (lambda: pipelines.steps_per_epoch(100, 32, drop_remainder=None), TypeError,
-                                  "drop_remainder"),
+    "steps_per_epoch drop None": (
+        lambda: pipelines.steps_per_epoch(100, 32, drop_remainder=None),
+        TypeError,
+        "drop_remainder",
+    ),
     "batch_sizes array": (lambda: pipelines.batch_sizes(X), TypeError, "dataset"),
     "batch_sizes repeat()": (lambda: pipelines.batch_sizes(WINDOWS_DS.repeat()), ValueError, "dataset"),
     "batch_sizes unknown length, endless": (
-        lambda: pipelines.batch_sizes(WINDOWS_DS.repeat().filter(lambda x, y: True), max_batches=50), ValueError,
-        "dataset"),
+        lambda: pipelines.batch_sizes(WINDOWS_DS.repeat().filter(lambda x, y: True), max_batches=50),
+        ValueError,
+        "dataset",
+    ),
     "batch_sizes unbatched": (lambda: pipelines.batch_sizes(WINDOWS_DS.unbatch()), ValueError, "dataset"),
-    "batch_sizes max_batches 0": (lambda: pipelines.batch_sizes(WINDOWS_DS, max_batches=0), ValueError,
-                                  "max_batches"),
+    "batch_sizes max_batches 0": (lambda: pipelines.batch_sizes(WINDOWS_DS, max_batches=0), ValueError, "max_batches"),
     "SimulatedLoad str": (lambda: pipelines.SimulatedLoad("0.1"), TypeError, "delay"),
     "SimulatedLoad -1": (lambda: pipelines.SimulatedLoad(-1), ValueError, "delay"),
     "to_dataset targets str": (lambda: pipelines.to_dataset([[1.0]], "a"), TypeError, "targets"),
@@ -332,25 +384,46 @@ CASES = {
     "check_buckets unsorted": (lambda: pipelines.check_buckets([20, 10], [1, 1, 1]), ValueError, "boundaries"),
     "check_buckets sizes count": (lambda: pipelines.check_buckets([20], [1]), ValueError, "batch_sizes"),
     "check_buckets sizes float": (lambda: pipelines.check_buckets([20], [1, 2.0]), TypeError, "batch_sizes"),
-    "check_buckets max_length str": (lambda: pipelines.check_buckets([20], [1, 1], max_length="5"), TypeError,
-                                     "max_length"),
-    "check_buckets flag 'no'": (lambda: pipelines.check_buckets([20], [1, 1], pad_to_bucket_boundary="no"),
-                                TypeError, "pad_to_bucket_boundary"),
-    "bucket_dataset padding nan": (lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1],
-                                                                    padding_value=np.nan), ValueError, "padding_value"),
-    "bucket_dataset padding overflow": (lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1],
-                                                                         padding_value=BIG), ValueError,
-                                        "padding_value"),
-    "bucket_dataset padding beyond int32": (lambda: pipelines.bucket_dataset([[1]], boundaries=[2], batch_sizes=[1, 1],
-                                                                             padding_value=2**40), ValueError,
-                                            "padding_value"),
-    "bucket_dataset batched data": (lambda: pipelines.bucket_dataset(WINDOWS_DS.map(lambda x, y: x),
-                                                                     boundaries=[2], batch_sizes=[1, 1]),
-                                    ValueError, "data"),
-    "bucket_dataset drop 'no'": (lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1],
-                                                                  drop_remainder="no"), TypeError, "drop_remainder"),
-    "bucket_dataset data None": (lambda: pipelines.bucket_dataset(None, boundaries=[2], batch_sizes=[1, 1]),
-                                 TypeError, "sequences"),
+    "check_buckets max_length str": (
+        lambda: pipelines.check_buckets([20], [1, 1], max_length="5"),
+        TypeError,
+        "max_length",
+    ),
+    "check_buckets flag 'no'": (
+        lambda: pipelines.check_buckets([20], [1, 1], pad_to_bucket_boundary="no"),
+        TypeError,
+        "pad_to_bucket_boundary",
+    ),
+    "bucket_dataset padding nan": (
+        lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1], padding_value=np.nan),
+        ValueError,
+        "padding_value",
+    ),
+    "bucket_dataset padding overflow": (
+        lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1], padding_value=BIG),
+        ValueError,
+        "padding_value",
+    ),
+    "bucket_dataset padding beyond int32": (
+        lambda: pipelines.bucket_dataset([[1]], boundaries=[2], batch_sizes=[1, 1], padding_value=2**40),
+        ValueError,
+        "padding_value",
+    ),
+    "bucket_dataset batched data": (
+        lambda: pipelines.bucket_dataset(WINDOWS_DS.map(lambda x, y: x), boundaries=[2], batch_sizes=[1, 1]),
+        ValueError,
+        "data",
+    ),
+    "bucket_dataset drop 'no'": (
+        lambda: pipelines.bucket_dataset([[1.0]], boundaries=[2], batch_sizes=[1, 1], drop_remainder="no"),
+        TypeError,
+        "drop_remainder",
+    ),
+    "bucket_dataset data None": (
+        lambda: pipelines.bucket_dataset(None, boundaries=[2], batch_sizes=[1, 1]),
+        TypeError,
+        "sequences",
+    ),
     # ------------------------------------------------------------------ models
     "walk_layers str": (lambda: models.walk_layers("model"), TypeError, "model"),
     "walk_layers halves 'no'": (lambda: models.walk_layers(STATELESS, halves="no"), TypeError, "halves"),
@@ -375,20 +448,21 @@ CASES = {
     "inference_twin batch 0": (lambda: models.inference_twin(STATEFUL, 0), ValueError, "batch_size"),
     "inference_twin batch 1.0": (lambda: models.inference_twin(STATEFUL, 1.0), TypeError, "batch_size"),
     "inference_twin None stateful": (lambda: models.inference_twin(STATEFUL, None), ValueError, "batch_size"),
-    "inference_twin stateless 'no'": (lambda: models.inference_twin(STATEFUL, stateless="no"), TypeError,
-                                      "stateless"),
+    "inference_twin stateless 'no'": (lambda: models.inference_twin(STATEFUL, stateless="no"), TypeError, "stateless"),
     "inference_twin timesteps 0": (lambda: models.inference_twin(STATEFUL, timesteps=0), ValueError, "timesteps"),
     "predict_chunks str": (lambda: models.predict_chunks(STATEFUL, "abc"), TypeError, "x"),
     "predict_chunks None": (lambda: models.predict_chunks(STATEFUL, None), TypeError, "x"),
     "predict_chunks 3-D": (lambda: models.predict_chunks(STATEFUL, X), ValueError, "x"),
     "predict_chunks no batches": (lambda: models.predict_chunks(STATEFUL, np.zeros((0, 2, 3, 1))), ValueError, "x"),
-    "predict_chunks (1, 2, 0, 1)": (lambda: models.predict_chunks(STATEFUL, np.zeros((1, 2, 0, 1))), ValueError,
-                                    "x"),
+    "predict_chunks (1, 2, 0, 1)": (lambda: models.predict_chunks(STATEFUL, np.zeros((1, 2, 0, 1))), ValueError, "x"),
     "predict_chunks NaN": (lambda: models.predict_chunks(STATEFUL, np.full((1, 2, 3, 1), np.nan)), ValueError, "x"),
     "predict_chunks wrong rows": (lambda: models.predict_chunks(STATEFUL, np.zeros((1, 3, 3, 1))), ValueError, "x"),
     "predict_chunks model str": (lambda: models.predict_chunks("m", np.zeros((1, 2, 3, 1))), TypeError, "model"),
-    "predict_chunks reset 'no'": (lambda: models.predict_chunks(STATEFUL, np.zeros((1, 2, 3, 1)), reset="no"),
-                                  TypeError, "reset"),
+    "predict_chunks reset 'no'": (
+        lambda: models.predict_chunks(STATEFUL, np.zeros((1, 2, 3, 1)), reset="no"),
+        TypeError,
+        "reset",
+    ),
     "layer_shapes str": (lambda: models.layer_shapes("model"), TypeError, "model"),
     # ------------------------------------------------------------------ diagnose
     "diagnose model str": (lambda: diagnose.diagnose("model", X), TypeError, "model"),
@@ -405,14 +479,26 @@ CASES = {
     "split_cpu 0": (lambda: distribute.split_cpu(0), ValueError, "n_devices"),
     "split_cpu str": (lambda: distribute.split_cpu("2"), TypeError, "n_devices"),
     "describe_strategy str": (lambda: distribute.describe_strategy("mirrored"), TypeError, "strategy"),
-    "per_replica_batch_sizes float": (lambda: distribute.per_replica_batch_sizes(64.0, 70, 2), TypeError,
-                                      "global_batch"),
-    "per_replica_batch_sizes 0 replicas": (lambda: distribute.per_replica_batch_sizes(64, 70, 0), ValueError,
-                                           "n_replicas"),
-    "per_replica_batch_sizes drop 'no'": (lambda: distribute.per_replica_batch_sizes(64, 70, 2, drop_remainder="no"),
-                                          TypeError, "drop_remainder"),
-    "per_replica_batch_sizes 2**40 samples": (lambda: distribute.per_replica_batch_sizes(1, 2**40, 2), ValueError,
-                                              "n_samples"),
+    "per_replica_batch_sizes float": (
+        lambda: distribute.per_replica_batch_sizes(64.0, 70, 2),
+        TypeError,
+        "global_batch",
+    ),
+    "per_replica_batch_sizes 0 replicas": (
+        lambda: distribute.per_replica_batch_sizes(64, 70, 0),
+        ValueError,
+        "n_replicas",
+    ),
+    "per_replica_batch_sizes drop 'no'": (
+        lambda: distribute.per_replica_batch_sizes(64, 70, 2, drop_remainder="no"),
+        TypeError,
+        "drop_remainder",
+    ),
+    "per_replica_batch_sizes 2**40 samples": (
+        lambda: distribute.per_replica_batch_sizes(1, 2**40, 2),
+        ValueError,
+        "n_samples",
+    ),
     "per_replica_batch uneven": (lambda: distribute.per_replica_batch(64, 3), ValueError, "global_batch"),
     "per_replica_batch str": (lambda: distribute.per_replica_batch(64, "2"), TypeError, "n_replicas"),
     "scale_lr rule int": (lambda: distribute.scale_learning_rate(0.01, 32, 64, rule=1), TypeError, "rule"),
@@ -420,20 +506,35 @@ CASES = {
     "scale_lr inf": (lambda: distribute.scale_learning_rate(float("inf"), 32, 64), ValueError, "base_lr"),
     "scale_lr 0": (lambda: distribute.scale_learning_rate(0.0, 32, 64), ValueError, "base_lr"),
     "measured strategy str": (lambda: distribute.measured_batch_sizes("s", WINDOWS_DS), TypeError, "strategy"),
-    "measured dataset array": (lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(), X), TypeError,
-                               "dataset"),
-    "measured repeat()": (lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(), WINDOWS_DS.repeat()),
-                          ValueError, "dataset"),
-    "measured unbatched": (lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(),
-                                                                   WINDOWS_DS.unbatch()), ValueError, "dataset"),
+    "measured dataset array": (
+        lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(), X),
+        TypeError,
+        "dataset",
+    ),
+    "measured repeat()": (
+        lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(), WINDOWS_DS.repeat()),
+        ValueError,
+        "dataset",
+    ),
+    "measured unbatched": (
+        lambda: distribute.measured_batch_sizes(tf.distribute.get_strategy(), WINDOWS_DS.unbatch()),
+        ValueError,
+        "dataset",
+    ),
     # ------------------------------------------------------------------ plots
     "plot_batch series None": (lambda: plots.plot_batch_on_series(None, 3), TypeError, "series"),
     "plot_batch timesteps str": (lambda: plots.plot_batch_on_series(SERIES, "3"), TypeError, "timesteps"),
     "plot_batch start -1": (lambda: plots.plot_batch_on_series(SERIES, 3, start=-1), ValueError, "start"),
-    "plot_batch names int": (lambda: plots.plot_batch_on_series(SERIES, 3, feature_names=3), TypeError,
-                             "feature_names"),
-    "plot_batch names str": (lambda: plots.plot_batch_on_series(SERIES, 3, feature_names="a"), TypeError,
-                             "feature_names"),
+    "plot_batch names int": (
+        lambda: plots.plot_batch_on_series(SERIES, 3, feature_names=3),
+        TypeError,
+        "feature_names",
+    ),
+    "plot_batch names str": (
+        lambda: plots.plot_batch_on_series(SERIES, 3, feature_names="a"),
+        TypeError,
+        "feature_names",
+    ),
     "plot_batch feature 1": (lambda: plots.plot_batch_on_series(SERIES, 3, feature=1), ValueError, "feature"),
     "plot_batch too many": (lambda: plots.plot_batch_on_series(SERIES, 3, batch_size=40), ValueError, "batch_size"),
     "plot_loss None": (lambda: plots.plot_loss_curves(None), TypeError, "history"),
@@ -447,15 +548,24 @@ CASES = {
     "plot_timings spread": (lambda: plots.plot_timings({"a": [1.0]}, spread="sd"), ValueError, "spread"),
     "plot_replica max_rows 1": (lambda: plots.plot_replica_split(64, 2, 70, max_rows=1), ValueError, "max_rows"),
     "plot_replica n_replicas 0": (lambda: plots.plot_replica_split(64, 0, 70), ValueError, "n_replicas"),
-    "plot_replica drop, nothing": (lambda: plots.plot_replica_split(64, 2, 10, drop_remainder=True), ValueError,
-                                   "n_samples"),
+    "plot_replica drop, nothing": (
+        lambda: plots.plot_replica_split(64, 2, 10, drop_remainder=True),
+        ValueError,
+        "n_samples",
+    ),
     "plot_window_layout str": (lambda: plots.plot_window_layout("layout"), TypeError, "layout"),
     "plot_stream_layout None": (lambda: plots.plot_stream_layout(None), TypeError, "layout"),
     "plot_layout None": (lambda: plots.plot_layout(None), TypeError, "layout"),
-    "plot_layout labels int": (lambda: plots.plot_layout(stateful.split_streams(SERIES, 2, 3), row_labels=3),
-                               TypeError, "row_labels"),
-    "plot_layout labels count": (lambda: plots.plot_layout(stateful.split_streams(SERIES, 2, 3), row_labels=["a"]),
-                                 ValueError, "row_labels"),
+    "plot_layout labels int": (
+        lambda: plots.plot_layout(stateful.split_streams(SERIES, 2, 3), row_labels=3),
+        TypeError,
+        "row_labels",
+    ),
+    "plot_layout labels count": (
+        lambda: plots.plot_layout(stateful.split_streams(SERIES, 2, 3), row_labels=["a"]),
+        ValueError,
+        "row_labels",
+    ),
     "plot_masks {}": (lambda: plots.plot_masks({}), ValueError, "panels"),
     "plot_masks str": (lambda: plots.plot_masks("abc"), TypeError, "panels"),
     "plot_masks float": (lambda: plots.plot_masks({"a": [np.ones((2, 3))]}), TypeError, "panels['a'][0]"),
@@ -467,19 +577,23 @@ CASES = {
     # ------------------------------------------------------------------ explore (argument checks)
     "window_layout str": (lambda: explore.window_layout("10", 3), TypeError, "n_steps"),
     "window_layout horizon": (lambda: explore.window_layout(10, 3, horizon=10), ValueError, "n_steps"),
-    "window_layout drop 'no'": (lambda: explore.window_layout(10, 3, drop_remainder="no"), TypeError,
-                                "drop_remainder"),
-    "explore_windows interactive 1": (lambda: explore.explore_windows(SERIES, interactive=1), TypeError,
-                                      "interactive"),
+    "window_layout drop 'no'": (lambda: explore.window_layout(10, 3, drop_remainder="no"), TypeError, "drop_remainder"),
+    "explore_windows interactive 1": (lambda: explore.explore_windows(SERIES, interactive=1), TypeError, "interactive"),
     "stream_layout layout": (lambda: explore.stream_layout(30, 2, 3, layout="rows"), ValueError, "layout"),
     "stream_layout horizon": (lambda: explore.stream_layout(30, 2, 3, horizon=40), ValueError, "horizon"),
-    "explore_streams interactive 'no'": (lambda: explore.explore_streams(SERIES, interactive="no"), TypeError,
-                                         "interactive"),
+    "explore_streams interactive 'no'": (
+        lambda: explore.explore_streams(SERIES, interactive="no"),
+        TypeError,
+        "interactive",
+    ),
     "bucket_layout lengths str": (lambda: explore.bucket_layout("123"), TypeError, "lengths"),
     "bucket_layout boundaries str": (lambda: explore.bucket_layout([1, 2], "20"), TypeError, "boundaries"),
     "bucket_layout batch 0": (lambda: explore.bucket_layout([1, 2], [2], 0), ValueError, "batch_size"),
-    "explore_buckets interactive None-ish": (lambda: explore.explore_buckets([1, 2], interactive=0), TypeError,
-                                             "interactive"),
+    "explore_buckets interactive None-ish": (
+        lambda: explore.explore_buckets([1, 2], interactive=0),
+        TypeError,
+        "interactive",
+    ),
     # ------------------------------------------------------------------ backends (argument checks only)
     "available int": (lambda: backends.available(3), TypeError, "backend"),
     "available pytorch": (lambda: backends.available("pytorch"), ValueError, "backend"),
@@ -501,8 +615,11 @@ CASES = {
     "matrix unknown": (lambda: backends.matrix(["pytorch"]), ValueError, "names"),
     "markdown_table int": (lambda: backends.markdown_table(3), TypeError, "table"),
     "markdown_table empty": (lambda: backends.markdown_table({}), ValueError, "table"),
-    "markdown_table when str": (lambda: backends.markdown_table({"a": {"jax": "ok"}}, when="2026-01-01"), TypeError,
-                                "when"),
+    "markdown_table when str": (
+        lambda: backends.markdown_table({"a": {"jax": "ok"}}, when="2026-01-01"),
+        TypeError,
+        "when",
+    ),
 }
 
 
@@ -515,14 +632,41 @@ def test_bad_input_is_refused_by_name(name):
 def test_every_public_function_has_a_bad_input_case():
     """Each public function or class of every helpers module appears in at least one case above."""
     import inspect
+
     source = inspect.getsource(inspect.getmodule(test_every_public_function_has_a_bad_input_case))
-    modules = {"validate": validate, "report": report, "data": data, "windows": windows, "shapes": shapes,
-               "stateful": stateful, "padding": padding, "pipelines": pipelines, "models": models,
-               "diagnose": diagnose, "distribute": distribute, "plots": plots, "session": session}
-    no_arguments = {"session.check_environment", "session.silence_fd2", "pipelines.EpochLog", "models.StateLog",
-                    "models.ResetForValidation", "distribute.BatchSizeProbe", "report.ERROR", "report.WARNING",
-                    "diagnose.Diagnosis", "stateful.StatefulBatches", "windows.Split", "padding.PaddingStats",
-                    "data.Series", "report.Report", "report.Finding", "stateful.PackedBatches"}
+    modules = {
+        "validate": validate,
+        "report": report,
+        "data": data,
+        "windows": windows,
+        "shapes": shapes,
+        "stateful": stateful,
+        "padding": padding,
+        "pipelines": pipelines,
+        "models": models,
+        "diagnose": diagnose,
+        "distribute": distribute,
+        "plots": plots,
+        "session": session,
+    }
+    no_arguments = {
+        "session.check_environment",
+        "session.silence_fd2",
+        "pipelines.EpochLog",
+        "models.StateLog",
+        "models.ResetForValidation",
+        "distribute.BatchSizeProbe",
+        "report.ERROR",
+        "report.WARNING",
+        "diagnose.Diagnosis",
+        "stateful.StatefulBatches",
+        "windows.Split",
+        "padding.PaddingStats",
+        "data.Series",
+        "report.Report",
+        "report.Finding",
+        "stateful.PackedBatches",
+    }
     missing = []
     for mod_name, mod in modules.items():
         for name, obj in vars(mod).items():
@@ -537,16 +681,20 @@ def test_every_public_function_has_a_bad_input_case():
 
 # ---------------------------------------------------------------------------------------------- accepted inputs
 
+
 def test_numpy_scalars_are_accepted_where_python_ones_are():
     x, _ = windows.make_windows(SERIES, np.int64(3), horizon=np.int32(1), stride=np.int64(2))
     assert x.shape == (19, 3, 1)
     assert windows.count_windows(np.int64(10), np.int8(3)) == 7
-    split = windows.chronological_split(np.arange(90.0) % 7, train=np.float32(0.7), val=np.float64(0.15),
-                                        scale=np.bool_(True))
+    split = windows.chronological_split(
+        np.arange(90.0) % 7, train=np.float32(0.7), val=np.float64(0.15), scale=np.bool_(True)
+    )
     assert len(split.train) == 63
     assert pipelines.steps_per_epoch(np.int64(100), np.int32(32), drop_remainder=np.bool_(True)) == 3
-    assert padding.pad([[1.0], [1.0, 2.0]], maxlen=np.int64(2), value=np.float32(-1.0)).tolist() == \
-        [[1.0, -1.0], [1.0, 2.0]]
+    assert padding.pad([[1.0], [1.0, 2.0]], maxlen=np.int64(2), value=np.float32(-1.0)).tolist() == [
+        [1.0, -1.0],
+        [1.0, 2.0],
+    ]
     assert distribute.per_replica_batch_sizes(np.int64(64), np.int64(70), np.int8(2)) == [(32, 32), (3, 3)]
     assert distribute.scale_learning_rate(np.float32(0.5), np.int64(32), np.int64(64)) == 1.0
     assert stateful.split_streams(SERIES, np.int64(2), np.int64(3), horizon=np.int64(1)).batch_size == 2
@@ -556,7 +704,7 @@ def test_numpy_scalars_are_accepted_where_python_ones_are():
 
 
 def test_a_finite_dataset_of_unknown_length_is_read_to_its_end():
-    ds = WINDOWS_DS.filter(lambda x, y: True)          # cardinality UNKNOWN, but finite
+    ds = WINDOWS_DS.filter(lambda x, y: True)  # cardinality UNKNOWN, but finite
     assert ds.cardinality() == tf.data.UNKNOWN_CARDINALITY
     assert pipelines.batch_sizes(ds) == [2, 2]
     assert len(padding.batch_masks(ds)) == 2
@@ -574,8 +722,13 @@ def test_split_streams_counts_every_step_it_does_not_use():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 100), batch=st.integers(1, 6), timesteps=st.integers(1, 8), horizon=st.integers(1, 30),
-       drop=st.sampled_from(["start", "end"]))
+@given(
+    n=st.integers(2, 100),
+    batch=st.integers(1, 6),
+    timesteps=st.integers(1, 8),
+    horizon=st.integers(1, 30),
+    drop=st.sampled_from(["start", "end"]),
+)
 def test_split_streams_dropped_is_exact(n, batch, timesteps, horizon, drop):
     try:
         b = stateful.split_streams(np.arange(float(n)), batch, timesteps, horizon=horizon, drop=drop)
@@ -614,16 +767,23 @@ def test_count_windows_is_integer_exact_at_any_size(length, t, h, s):
 
 
 @settings(max_examples=80, deadline=None)
-@given(value=st.one_of(st.text(max_size=3), st.integers(), st.none(), st.floats(allow_nan=True),
-                       st.lists(st.booleans(), max_size=2)))
+@given(
+    value=st.one_of(
+        st.text(max_size=3), st.integers(), st.none(), st.floats(allow_nan=True), st.lists(st.booleans(), max_size=2)
+    )
+)
 def test_no_flag_is_read_from_anything_but_a_bool(value):
     with pytest.raises(TypeError, match=r"^shuffle: expected True or False"):
         validate.require_flag("shuffle", value)
 
 
 @settings(max_examples=80, deadline=None)
-@given(value=st.one_of(st.integers(-(2**70), 2**70), st.sampled_from([np.int8, np.int16, np.int32, np.int64,
-                                                                     np.uint8, np.uint64]).map(lambda t: t(7))))
+@given(
+    value=st.one_of(
+        st.integers(-(2**70), 2**70),
+        st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64]).map(lambda t: t(7)),
+    )
+)
 def test_every_integer_kind_is_an_int(value):
     assert validate.require_int("n", value) == int(value)
 
@@ -632,6 +792,9 @@ def test_plots_imports_distribute_without_loading_tensorflow():
     """``plots`` imports ``distribute.per_replica_batch_sizes`` at the top; ``distribute`` loads TF only when used."""
     import subprocess
     import sys
-    code = ("import sys, helpers.plots, helpers.distribute as d; assert 'tensorflow' not in sys.modules; "
-            "assert 'keras' not in sys.modules; assert d.per_replica_batch_sizes(64, 70, 2) == [(32, 32), (3, 3)]")
+
+    code = (
+        "import sys, helpers.plots, helpers.distribute as d; assert 'tensorflow' not in sys.modules; "
+        "assert 'keras' not in sys.modules; assert d.per_replica_batch_sizes(64, 70, 2) == [(32, 32), (3, 3)]"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -25,8 +25,10 @@ PYTHON = os.environ.get("COLAB_PYTHON", "3.13")
 
 def interpreter(version: str) -> str | None:
     """python3.X on PATH, else from pyenv (how these machines provide 3.12 and 3.13)."""
-    for cmd in ([f"python{version}", "-c", "import sys; print(sys.executable)"],
-                ["pyenv", "which", f"python{version}"]):
+    for cmd in (
+        [f"python{version}", "-c", "import sys; print(sys.executable)"],
+        ["pyenv", "which", f"python{version}"],
+    ):
         env = dict(os.environ, PYENV_VERSION=next((v for v in _pyenv_versions() if v.startswith(version)), ""))
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30)
@@ -76,7 +78,7 @@ def test_notebook_00_installs_the_course_and_reaches_ready(tmp_path):
     run([python, "-m", "venv", venv])
     vpy = venv / "bin" / "python"
     run([vpy, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "ipykernel", "nbclient", "nbformat"])
-    work = tmp_path / "content"          # Colab's working folder: the notebook and nothing else
+    work = tmp_path / "content"  # Colab's working folder: the notebook and nothing else
     work.mkdir()
     notebook = work / "00_setup_check.ipynb"
     shutil.copy(ROOT / "notebooks" / notebook.name, notebook)
@@ -84,9 +86,14 @@ def test_notebook_00_installs_the_course_and_reaches_ready(tmp_path):
     env.update(LSTM_BATCHING_PACKAGE=str(wheel), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
     run([vpy, "-c", EXECUTE, notebook], cwd=work, env=env, timeout=1800)
     import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
-    texts = ["".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")) for c in nb.cells
-             if c.cell_type == "code" for o in c.outputs]
+    texts = [
+        "".join(o.get("text", "") or o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    ]
     assert any("Ready: you can start notebook 01." in t for t in texts), f"no Ready line in:\n{texts}"
     version = run([vpy, "-c", "import sys; print(sys.version.split()[0])"]).stdout.strip()
     print(f"Colab simulation on Python {version}: notebook 00 reached Ready in {time.perf_counter() - start:.0f} s")

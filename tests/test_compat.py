@@ -15,18 +15,28 @@ spec.loader.exec_module(compat)
 def test_every_direct_pin_is_lifted_unless_named():
     lines = compat.overrides({"keras": "3.16.0", "tensorflow": "2.22.0", "optree": "0.20.0"})
     assert "keras==3.16.0" in lines and "tensorflow==2.22.0" in lines
-    assert "numpy" in lines and "jupyterlab" in lines and "pytest" in lines   # newest
+    assert "numpy" in lines and "jupyterlab" in lines and "pytest" in lines  # newest
     assert "optree==0.20.0" in lines, "a named package that is not a direct dependency is pinned too"
-    assert not [line for line in lines if "==" in line and line.split("==")[0] not in
-                ("keras", "tensorflow", "optree")]
+    assert not [line for line in lines if "==" in line and line.split("==")[0] not in ("keras", "tensorflow", "optree")]
 
 
 def test_report_names_what_breaks_and_the_first_lines_of_each_difference():
     results = [
         {"notebook": "00_setup_check", "broke": None, "differs": [], "cells": 6, "ran": 6},
-        {"notebook": "01_x", "broke": None, "cells": 30, "ran": 30, "differs": [
-            {"cell": 7, "source": "model.summary()", "stderr": True,
-             "diff": ["@@ -1 +1 @@", "-old line", "+new line"] + [f"+more {i}" for i in range(20)]}]},
+        {
+            "notebook": "01_x",
+            "broke": None,
+            "cells": 30,
+            "ran": 30,
+            "differs": [
+                {
+                    "cell": 7,
+                    "source": "model.summary()",
+                    "stderr": True,
+                    "diff": ["@@ -1 +1 @@", "-old line", "+new line"] + [f"+more {i}" for i in range(20)],
+                }
+            ],
+        },
         {"notebook": "02_y", "broke": "ValueError: boom", "differs": [], "cells": 40, "ran": 12},
     ]
     text = compat.report(results, {"keras": "9.9.9", "tensorflow": "2.21.0"}, "3.11.7", {"keras": "9.9.9"})

@@ -72,7 +72,7 @@ def test_long_tail_sequences_are_seeded_and_long_tailed():
     again, _ = data.long_tail_sequences()
     lengths = np.array([len(s) for s in seqs])
     assert len(seqs) == 512 and y.shape == (512,) and all(s.shape[1] == 2 and s.dtype == np.float32 for s in seqs)
-    assert all((a == b).all() for a, b in zip(seqs, again))
+    assert all((a == b).all() for a, b in zip(seqs, again, strict=False))
     assert lengths.min() >= 5 and lengths.max() <= 300 and np.percentile(lengths, 90) > 2 * np.median(lengths)
     with pytest.raises(TypeError, match="n: expected an int >= 1"):
         data.long_tail_sequences(n=2.0)

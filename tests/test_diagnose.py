@@ -25,17 +25,20 @@ def test_clean_input_has_no_findings():
     assert d.expected == (None, 20, 1) and d.received == (8, 20, 1)
 
 
-@pytest.mark.parametrize("x,code,severity", [
-    (np.zeros((8, 20), np.float32), "missing-feature-axis", "warning"),
-    (np.zeros((8, 20, 1, 1), np.float32), "extra-trailing-axis", "warning"),
-    (np.zeros((20,), np.float32), "ndim", "error"),
-    (np.zeros((8, 20, 3), np.float32), "features", "error"),
-    (np.zeros((8, 7, 1), np.float32), "timesteps", "error"),
-    (np.zeros((8, 20, 1), np.int64), "dtype", "warning"),
-    (np.array([[[np.nan]] * 20] * 2, np.float32), "nonfinite", "error"),
-    ([np.zeros((3, 1)), np.zeros((5, 1))], "ragged", "error"),
-    (tf.ragged.constant([[[1.0], [2.0]], [[3.0]]], ragged_rank=1), "ragged", "error"),
-])
+@pytest.mark.parametrize(
+    "x,code,severity",
+    [
+        (np.zeros((8, 20), np.float32), "missing-feature-axis", "warning"),
+        (np.zeros((8, 20, 1, 1), np.float32), "extra-trailing-axis", "warning"),
+        (np.zeros((20,), np.float32), "ndim", "error"),
+        (np.zeros((8, 20, 3), np.float32), "features", "error"),
+        (np.zeros((8, 7, 1), np.float32), "timesteps", "error"),
+        (np.zeros((8, 20, 1), np.int64), "dtype", "warning"),
+        (np.array([[[np.nan]] * 20] * 2, np.float32), "nonfinite", "error"),
+        ([np.zeros((3, 1)), np.zeros((5, 1))], "ragged", "error"),
+        (tf.ragged.constant([[[1.0], [2.0]], [[3.0]]], ragged_rank=1), "ragged", "error"),
+    ],
+)
 def test_each_mismatch_is_found(x, code, severity):
     d = dg.diagnose(lstm_model(), x)
     assert code in d.codes, str(d)
@@ -69,13 +72,13 @@ def test_remainder_findings_match_what_keras_really_does():
     model = lstm_model(batch=4, stateful=True)
     # one sample left over: broadcast silently, extra rows
     assert model.predict(np.zeros((5, 20, 1), np.float32), batch_size=4, verbose=0).shape[0] == 8
-    assert "predict() returns 8 rows instead of 5" in str(dg.diagnose(model, np.zeros((5, 20, 1), np.float32),
-                                                                      batch_size=4))
+    assert "predict() returns 8 rows instead of 5" in str(
+        dg.diagnose(model, np.zeros((5, 20, 1), np.float32), batch_size=4)
+    )
     # two or more left over: Keras raises
     with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shapes"):
         lstm_model(batch=4, stateful=True).predict(np.zeros((7, 20, 1), np.float32), batch_size=4, verbose=0)
-    assert "fail with 'Incompatible shapes'" in str(dg.diagnose(model, np.zeros((7, 20, 1), np.float32),
-                                                                batch_size=4))
+    assert "fail with 'Incompatible shapes'" in str(dg.diagnose(model, np.zeros((7, 20, 1), np.float32), batch_size=4))
 
 
 def test_stateful_inside_bidirectional_is_found():
@@ -83,14 +86,15 @@ def test_stateful_inside_bidirectional_is_found():
     with pytest.raises(ValueError, match="batch size must be static"):
         keras.Sequential([keras.Input(shape=(5, 1)), keras.layers.Bidirectional(keras.layers.LSTM(2, stateful=True))])
     # ...and inside a Bidirectional wrapper it is still found
-    model = keras.Sequential([keras.Input(batch_shape=(2, 5, 1)),
-                              keras.layers.Bidirectional(keras.layers.LSTM(2, stateful=True), name="bi")])
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(2, 5, 1)), keras.layers.Bidirectional(keras.layers.LSTM(2, stateful=True), name="bi")]
+    )
     assert "stateful-batch-size" in dg.diagnose(model, np.zeros((4, 5, 1), np.float32)).codes
 
 
 def test_mask_value_inside_real_data():
     model = lstm_model(timesteps=5, masking=0.0)
-    x = np.array([[1, 0, 2, 0, 0], [0, 0, 3, 4, 5]], np.float32)[..., None]   # row 0: a real 0 at step 1
+    x = np.array([[1, 0, 2, 0, 0], [0, 0, 3, 4, 5]], np.float32)[..., None]  # row 0: a real 0 at step 1
     d = dg.diagnose(model, x)
     assert d.codes == ["mask-collision"] and "1 step(s)" in str(d) and "[0]" in str(d)
     clean = np.array([[1, 2, 0, 0, 0], [0, 0, 3, 4, 5]], np.float32)[..., None]
@@ -98,8 +102,9 @@ def test_mask_value_inside_real_data():
 
 
 def test_mask_zero_collision_in_ids_and_float_ids():
-    model = keras.Sequential([keras.Input(shape=(4,), dtype="int32"), keras.layers.Embedding(10, 2, mask_zero=True),
-                              keras.layers.LSTM(2)])
+    model = keras.Sequential(
+        [keras.Input(shape=(4,), dtype="int32"), keras.layers.Embedding(10, 2, mask_zero=True), keras.layers.LSTM(2)]
+    )
     assert dg.diagnose(model, np.array([[3, 0, 4, 0]])).codes == ["mask-collision"]
     assert dg.diagnose(model, np.array([[3, 4, 0, 0]])).ok
     assert "dtype" in dg.diagnose(model, np.array([[3.0, 4.0, 0.0, 0.0]])).codes
@@ -165,8 +170,9 @@ T = 5
 
 def _seq_head(units=1):
     """LSTM(return_sequences=True) -> Dense(units): output (batch, T, units)."""
-    return keras.Sequential([keras.Input((T, 1)), keras.layers.LSTM(2, return_sequences=True),
-                             keras.layers.Dense(units)])
+    return keras.Sequential(
+        [keras.Input((T, 1)), keras.layers.LSTM(2, return_sequences=True), keras.layers.Dense(units)]
+    )
 
 
 def _dense_head(units=1, loss="mse"):
@@ -191,18 +197,26 @@ def _ids_and_window():
 
 
 def _embedding(mask_zero=True):
-    return keras.Sequential([keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 2, mask_zero=mask_zero),
-                             keras.layers.LSTM(2)])
+    return keras.Sequential(
+        [keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 2, mask_zero=mask_zero), keras.layers.LSTM(2)]
+    )
 
 
 def _masked(mask_value=0.0, timesteps=T):
-    return keras.Sequential([keras.Input((timesteps, 1)), keras.layers.Masking(mask_value=mask_value),
-                             keras.layers.LSTM(2), keras.layers.Dense(1)])
+    return keras.Sequential(
+        [
+            keras.Input((timesteps, 1)),
+            keras.layers.Masking(mask_value=mask_value),
+            keras.layers.LSTM(2),
+            keras.layers.Dense(1),
+        ]
+    )
 
 
 def _stateful(batch=2):
-    return keras.Sequential([keras.Input(batch_shape=(batch, T, 1)), keras.layers.LSTM(2, stateful=True),
-                             keras.layers.Dense(1)])
+    return keras.Sequential(
+        [keras.Input(batch_shape=(batch, T, 1)), keras.layers.LSTM(2, stateful=True), keras.layers.Dense(1)]
+    )
 
 
 def _ds(x, y=None, batch=4):
@@ -210,11 +224,11 @@ def _ds(x, y=None, batch=4):
 
 
 Z = np.zeros((16, T, 1), np.float32)
-POST = np.array([[1, 2, 3, 0, 0], [1, 2, 3, 4, 5], [4, 5, 0, 0, 0]], np.float32)[..., None]   # post-padded
+POST = np.array([[1, 2, 3, 0, 0], [1, 2, 3, 4, 5], [4, 5, 0, 0, 0]], np.float32)[..., None]  # post-padded
 FIRST_IS_MASK = np.array([[0, 2, 3, 0, 0], [1, 2, 3, 4, 5], [4, 5, 0, 0, 0]], np.float32)[..., None]
-PRE = np.array([[0, 0, 1, 2, 3], [1, 2, 3, 4, 5], [0, 0, 0, 4, 5]], np.float32)[..., None]      # pre-padded
+PRE = np.array([[0, 0, 1, 2, 3], [1, 2, 3, 4, 5], [0, 0, 0, 4, 5]], np.float32)[..., None]  # pre-padded
 
-WRONG = {   # name: (model, x, y, kwargs, the finding it must get)
+WRONG = {  # name: (model, x, y, kwargs, the finding it must get)
     "(16, 1) target for a return_sequences head": (_seq_head, Z, np.zeros((16, 1)), {}, "targets-shape"),
     "(16, 2) target for Dense(1)": (_dense_head, Z, np.zeros((16, 2)), {}, "targets-shape"),
     "(16,) target for Dense(3)": (lambda: _dense_head(3), Z, np.zeros(16), {}, "targets-shape"),
@@ -222,37 +236,75 @@ WRONG = {   # name: (model, x, y, kwargs, the finding it must get)
     "per-step target for a per-sample output": (_dense_head, Z, np.zeros((16, T, 1)), {}, "targets-shape"),
     "two inputs, three arrays": (_two_inputs, [Z, np.zeros((16, 3)), Z], None, {}, "inputs"),
     "two inputs, one array": (_two_inputs, Z, None, {}, "inputs"),
-    "two inputs, dict with a wrong name": (_two_inputs, {"window": Z, "features": np.zeros((16, 3))}, None, {},
-                                           "input-names"),
-    "two inputs, wrong features in the window": (_two_inputs, [np.zeros((16, T, 2)), np.zeros((16, 3))], None, {},
-                                                 "features"),
+    "two inputs, dict with a wrong name": (
+        _two_inputs,
+        {"window": Z, "features": np.zeros((16, 3))},
+        None,
+        {},
+        "input-names",
+    ),
+    "two inputs, wrong features in the window": (
+        _two_inputs,
+        [np.zeros((16, T, 2)), np.zeros((16, 3))],
+        None,
+        {},
+        "features",
+    ),
     "two inputs, different sample counts": (_two_inputs, [Z, np.zeros((8, 3))], None, {}, "inputs-length"),
-    "dataset with the wrong features": (_dense_head, _ds(np.zeros((8, T, 2), np.float32), np.zeros((8, 1))), None, {},
-                                        "features"),
+    "dataset with the wrong features": (
+        _dense_head,
+        _ds(np.zeros((8, T, 2), np.float32), np.zeros((8, 1))),
+        None,
+        {},
+        "features",
+    ),
     "dataset with (B, 2) targets for Dense(1)": (_dense_head, _ds(Z, np.zeros((16, 2))), None, {}, "targets-shape"),
     "dataset that repeats forever": (_dense_head, _ds(Z, np.zeros((16, 1))).repeat(), None, {}, "dataset-infinite"),
-    "stateful model, dataset batch 4 for batch_shape 2": (_stateful, _ds(Z, np.zeros((16, 1))), None, {},
-                                                          "stateful-batch-size"),
+    "stateful model, dataset batch 4 for batch_shape 2": (
+        _stateful,
+        _ds(Z, np.zeros((16, 1))),
+        None,
+        {},
+        "stateful-batch-size",
+    ),
     "token id 12 for Embedding(10)": (_embedding, np.array([[1, 2, 3, 12]]), None, {}, "ids-range"),
     "token id -1": (_embedding, np.array([[1, 2, 3, -1]]), None, {}, "ids-range"),
-    "id 10 in the ids input of a dict": (_ids_and_window, {"ids": np.array([[1, 10, 0, 0]]), "window": Z[:1]}, None,
-                                         {}, "ids-range"),
+    "id 10 in the ids input of a dict": (
+        _ids_and_window,
+        {"ids": np.array([[1, 10, 0, 0]]), "window": Z[:1]},
+        None,
+        {},
+        "ids-range",
+    ),
     "mask value at the first step of a post-padded batch": (_masked, FIRST_IS_MASK, None, {}, "mask-edge"),
     "mask value at the last step of a pre-padded batch": (
-        _masked, np.concatenate([PRE, [[[1], [2], [3], [4], [0]]]]), None, {}, "mask-edge"),
+        _masked,
+        np.concatenate([PRE, [[[1], [2], [3], [4], [0]]]]),
+        None,
+        {},
+        "mask-edge",
+    ),
     "masked at both ends": (_masked, np.array([[[0], [1], [2], [0], [0]]], np.float32), None, {}, "mask-edge"),
-    "id 0 first in a post-padded id batch": (_embedding, np.array([[0, 3, 4, 0], [5, 6, 0, 0]]), None, {},
-                                             "mask-edge"),
-    "2-D (samples, features) without the time axis": (lambda: keras.Sequential(
-        [keras.Input((T, 3)), keras.layers.LSTM(2)]), np.zeros((16, 3), np.float32), None, {}, "ndim"),
+    "id 0 first in a post-padded id batch": (_embedding, np.array([[0, 3, 4, 0], [5, 6, 0, 0]]), None, {}, "mask-edge"),
+    "2-D (samples, features) without the time axis": (
+        lambda: keras.Sequential([keras.Input((T, 3)), keras.layers.LSTM(2)]),
+        np.zeros((16, 3), np.float32),
+        None,
+        {},
+        "ndim",
+    ),
 }
 
-CORRECT = {   # name: (model, x, y, kwargs)
+CORRECT = {  # name: (model, x, y, kwargs)
     "windows and one target each": (_dense_head, Z, np.zeros((16, 1)), {}),
     "1-D targets for Dense(1)": (_dense_head, Z, np.zeros(16), {}),
     "three targets for Dense(3)": (lambda: _dense_head(3), Z, np.zeros((16, 3)), {}),
-    "class ids for a sparse softmax": (lambda: _dense_head(4, "sparse_categorical_crossentropy"), Z,
-                                       np.arange(16) % 4, {}),
+    "class ids for a sparse softmax": (
+        lambda: _dense_head(4, "sparse_categorical_crossentropy"),
+        Z,
+        np.arange(16) % 4,
+        {},
+    ),
     "a target per step for a return_sequences head": (_seq_head, Z, np.zeros((16, T, 1)), {}),
     "two inputs as a list": (_two_inputs, [Z, np.zeros((16, 3))], np.zeros((16, 1)), {}),
     "two inputs as a dict": (_two_inputs, {"static": np.zeros((16, 3)), "window": Z}, np.zeros((16, 1)), {}),
@@ -271,6 +323,7 @@ CORRECT = {   # name: (model, x, y, kwargs)
 
 def _case_x(kwargs):
     from helpers import pipelines
+
     if kwargs.pop("pipeline", False):
         return pipelines.from_arrays(Z, np.zeros((16, 1)), batch_size=4)
     if kwargs.pop("padded", False):

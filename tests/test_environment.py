@@ -29,12 +29,18 @@ DEV_EXTRAS = sorted(set(PROJECT["optional-dependencies"]) - NOT_IN_DEV_ENV)
 #: Interpreters and platforms the lock must serve (the pyenv versions of this machine, for 3.12/3.13).
 PYTHONS = ["3.11.7", "3.12.1", "3.13.0"]
 PLATFORMS = {  # marker values, and the wheel platform tags that fit them
-    "linux-x86_64": ({"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
-                      "os_name": "posix"}, re.compile(r"^(manylinux.*_x86_64|linux_x86_64|any)$")),
-    "macos-arm64": ({"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64",
-                     "os_name": "posix"}, re.compile(r"^(macosx_.*_(arm64|universal2)|any)$")),
-    "windows-amd64": ({"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64",
-                       "os_name": "nt"}, re.compile(r"^(win_amd64|any)$")),
+    "linux-x86_64": (
+        {"sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix"},
+        re.compile(r"^(manylinux.*_x86_64|linux_x86_64|any)$"),
+    ),
+    "macos-arm64": (
+        {"sys_platform": "darwin", "platform_system": "Darwin", "platform_machine": "arm64", "os_name": "posix"},
+        re.compile(r"^(macosx_.*_(arm64|universal2)|any)$"),
+    ),
+    "windows-amd64": (
+        {"sys_platform": "win32", "platform_system": "Windows", "platform_machine": "AMD64", "os_name": "nt"},
+        re.compile(r"^(win_amd64|any)$"),
+    ),
 }
 
 
@@ -57,7 +63,7 @@ def closure(env: dict | None, extras: list[str]) -> dict[str, str]:
     """{name: version} that the lock installs for the course with ``extras``, in the marker
     environment ``env`` (None: every environment, markers ignored)."""
     found: dict[str, str] = {}
-    todo = [(NAME, None, ["__main__"] + extras)]
+    todo = [(NAME, None, ["__main__", *extras])]
     while todo:
         name, version, wanted = todo.pop()
         candidates = [p for p in package(name) if version in (None, p["version"])]
@@ -67,26 +73,33 @@ def closure(env: dict | None, extras: list[str]) -> dict[str, str]:
             found[pkg["name"]] = pkg["version"]
             groups = (["__main__"] if first else []) + [e for e in wanted if e != "__main__"]
             for group in groups:
-                deps = pkg.get("dependencies", []) if group == "__main__" else \
-                    pkg.get("optional-dependencies", {}).get(group, [])
+                deps = (
+                    pkg.get("dependencies", [])
+                    if group == "__main__"
+                    else pkg.get("optional-dependencies", {}).get(group, [])
+                )
                 for dep in deps:
                     if env is not None and "marker" in dep and not Marker(dep["marker"]).evaluate(env):
                         continue
-                    todo.append((dep["name"], dep.get("version"), ["__main__"] + dep.get("extra", [])))
+                    todo.append((dep["name"], dep.get("version"), ["__main__", *dep.get("extra", [])]))
     return found
 
 
 def marker_env(python: str, platform: str) -> dict[str, str]:
     env = default_environment()
-    env.update(PLATFORMS[platform][0], python_version=".".join(python.split(".")[:2]),
-               python_full_version=python, implementation_name="cpython",
-               platform_python_implementation="CPython")
+    env.update(
+        PLATFORMS[platform][0],
+        python_version=".".join(python.split(".")[:2]),
+        python_full_version=python,
+        implementation_name="cpython",
+        platform_python_implementation="CPython",
+    )
     return env
 
 
 def fits(pkg: dict, python: str, platform: str) -> bool:
     """True if ``pkg`` has a wheel (or an sdist) for that interpreter and platform."""
-    if "sdist" in pkg or "source" in pkg and "editable" in pkg["source"]:
+    if "sdist" in pkg or ("source" in pkg and "editable" in pkg["source"]):
         return True
     cp = "cp" + "".join(python.split(".")[:2])
     for wheel in pkg.get("wheels", []):
@@ -102,17 +115,21 @@ def fits(pkg: dict, python: str, platform: str) -> bool:
 
 # ---- pyproject.toml: what `pip install lstm-batching` brings (Colab) --------------------------
 
+
 def test_package_pins_the_backend_exactly_and_ranges_what_colab_has_loaded():
     direct = {canonicalize_name(Requirement(s).name): Requirement(s) for s in PROJECT["dependencies"]}
     assert pins(PROJECT["dependencies"])["tensorflow"] == "2.21.0"
     assert pins(PROJECT["dependencies"])["keras"] == "3.15.1"
     for name in ("numpy", "matplotlib"):
-        assert name in direct and name not in pins(PROJECT["dependencies"]), \
+        assert name in direct and name not in pins(PROJECT["dependencies"]), (
             f"{name} must be a compatible range, so pip on Colab keeps the one already imported"
-    assert not {"jupyterlab", "ipykernel", "ipython", "jupyter-client", "rich"} & set(direct), \
+        )
+    assert not {"jupyterlab", "ipykernel", "ipython", "jupyter-client", "rich"} & set(direct), (
         "the Jupyter side belongs in the 'lab' extra"
+    )
     assert {"jupyterlab", "ipykernel", "ipython", "jupyter-client", "rich"} <= set(
-        pins(PROJECT["optional-dependencies"]["lab"]))
+        pins(PROJECT["optional-dependencies"]["lab"])
+    )
     assert pins(PROJECT["optional-dependencies"]["test"])["nbval"] == "0.11.0"
 
 
@@ -123,21 +140,28 @@ def test_package_installs_on_python_3_11_to_3_13():
 
 # ---- uv.lock agrees with pyproject.toml -------------------------------------------------------
 
+
 def test_lock_was_made_from_this_pyproject():
     """Same requirements as pyproject.toml (else `make lock`); uv sync --locked checks it too."""
+
     def norm(reqs):
         return sorted(str(Requirement(r)).replace(" ", "").lower().replace("_", "-") for r in reqs)
+
     root = package(NAME)[0]
-    locked = [(d["name"] + d.get("specifier", "")
-               + (f"; {d['marker']}" if "marker" in d else "")) for d in root["metadata"]["requires-dist"]]
+    locked = [
+        (d["name"] + d.get("specifier", "") + (f"; {d['marker']}" if "marker" in d else ""))
+        for d in root["metadata"]["requires-dist"]
+    ]
     wanted = list(PROJECT["dependencies"]) + [
-        f"{r}; extra == '{extra}'" for extra, reqs in PROJECT["optional-dependencies"].items() for r in reqs]
+        f"{r}; extra == '{extra}'" for extra, reqs in PROJECT["optional-dependencies"].items() for r in reqs
+    ]
     extras = [f"[{','.join(d['extras'])}]" for d in root["metadata"]["requires-dist"] if "extras" in d]
     assert not extras, "extras on direct dependencies: extend norm()"
     assert norm(locked) == norm(wanted), "uv.lock is stale: run `make lock`"
     constraints = PYPROJECT.get("tool", {}).get("uv", {}).get("constraint-dependencies", [])
-    assert norm(c["name"] + c.get("specifier", "") for c in LOCK.get("manifest", {}).get("constraints", [])) \
-        == norm(constraints), "uv.lock is stale: run `make lock`"
+    assert norm(c["name"] + c.get("specifier", "") for c in LOCK.get("manifest", {}).get("constraints", [])) == norm(
+        constraints
+    ), "uv.lock is stale: run `make lock`"
 
 
 def test_every_exact_pin_of_pyproject_is_the_locked_version():
@@ -145,8 +169,11 @@ def test_every_exact_pin_of_pyproject_is_the_locked_version():
     wanted = pins(PROJECT["dependencies"]) | pins(constraints)
     for reqs in PROJECT["optional-dependencies"].values():
         wanted |= pins(reqs)
-    wrong = {name: (version, [p["version"] for p in package(name)]) for name, version in wanted.items()
-             if [p["version"] for p in package(name)] != [version]}
+    wrong = {
+        name: (version, [p["version"] for p in package(name)])
+        for name, version in wanted.items()
+        if [p["version"] for p in package(name)] != [version]
+    }
     assert not wrong, f"pinned != locked {wrong}: run `make lock`"
 
 
@@ -157,12 +184,16 @@ def test_lock_installs_on_every_python_and_platform(python, platform):
     env = marker_env(python, platform)
     chosen = closure(env, DEV_EXTRAS)
     assert {"tensorflow", "keras", "jupyterlab", "pytest"} <= set(chosen)
-    missing = [f"{n}=={v}" for n, v in chosen.items()
-               if not fits(next(p for p in package(n) if p["version"] == v), python, platform)]
+    missing = [
+        f"{n}=={v}"
+        for n, v in chosen.items()
+        if not fits(next(p for p in package(n) if p["version"] == v), python, platform)
+    ]
     assert not missing, f"no wheel for Python {python} on {platform}: {missing}"
 
 
 # ---- what conda and Binder install ------------------------------------------------------------
+
 
 def read_export() -> dict[str, tuple[str, set[str]]]:
     """requirements-lock.txt as {name: (version, hashes)}."""
@@ -183,8 +214,9 @@ def test_requirements_lock_txt_is_the_lock():
     export = read_export()
     locked = closure(None, DEV_EXTRAS)
     locked.pop(NAME)
-    assert set(export) == set(locked), \
+    assert set(export) == set(locked), (
         f"requirements-lock.txt differs from uv.lock ({set(export) ^ set(locked)}): run `make lock`"
+    )
     for name, (version, hashes) in export.items():
         pkg = next((p for p in package(name) if p["version"] == version), None)
         assert pkg, f"requirements-lock.txt: {name}=={version} is not in uv.lock: run `make lock`"
@@ -198,8 +230,9 @@ def test_environment_yml_installs_the_lock():
     assert "python=3.11" in deps, "conda/Binder: Python 3.11, the version the outputs were made with"
     assert "pip" in deps, "list pip itself, or conda warns"
     pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
-    assert pip_section == ["-r requirements-lock.txt"], \
+    assert pip_section == ["-r requirements-lock.txt"], (
         "environment.yml's pip section must install the hashed lock export and nothing else"
+    )
 
 
 def test_binder_installs_the_course_and_quiets_jupyterlab():
@@ -216,6 +249,7 @@ def test_binder_installs_the_course_and_quiets_jupyterlab():
 
 
 # ---- the running environment is the lock ------------------------------------------------------
+
 
 def test_running_environment_equals_the_lock():
     """Exactly the locked packages at the locked versions, for this interpreter and platform:

@@ -17,7 +17,7 @@ def test_nb01_checks_pending_right_wrong():
 def test_nb01_exercise_2_rejects_the_classic_wrong_answers_with_a_reason():
     right = nb01.weekly_windows()
     values = data.daily_stock().values
-    zeros = nb01.check_weekly_windows(np.zeros_like(right))                       # the right shape, no data
+    zeros = nb01.check_weekly_windows(np.zeros_like(right))  # the right shape, no data
     assert not zeros.ok and "not values of the series" in str(zeros)
     columns = nb01.check_weekly_windows(windows.make_windows(values[:, [1, 3]], 5, stride=5)[0])
     assert not columns.ok and "'high' and 'close'" in str(columns)

@@ -47,8 +47,7 @@ def test_validation_dataset_pending_right_wrong():
 
 
 def keras_windows(targets_start, series=SERIES):
-    return keras.utils.timeseries_dataset_from_array(series, series[targets_start:], sequence_length=10,
-                                                     batch_size=16)
+    return keras.utils.timeseries_dataset_from_array(series, series[targets_start:], sequence_length=10, batch_size=16)
 
 
 def test_horizon_dataset_pending_right_wrong():

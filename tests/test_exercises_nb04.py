@@ -21,7 +21,7 @@ def test_padded_floats_pending_right_wrong():
 def test_padding_fraction_pending_right_wrong():
     assert "not answered yet" in str(nb04.check_padding_fraction(...))
     assert nb04.check_padding_fraction(10 / 38).ok
-    assert nb04.check_padding_fraction(0.263).ok                   # rounded to 3 digits is fine
+    assert nb04.check_padding_fraction(0.263).ok  # rounded to 3 digits is fine
     assert "global padding" in str(nb04.check_padding_fraction(26 / 54))
     assert "divided by the real steps" in str(nb04.check_padding_fraction(10 / 28))
     assert not nb04.check_padding_fraction(0.5).ok
@@ -31,7 +31,7 @@ def test_padding_fraction_pending_right_wrong():
 def test_zero_padding_boundaries_pending_right_wrong():
     assert "not answered yet" in str(nb04.check_zero_padding_boundaries(..., MONTH_LENGTHS))
     assert nb04.check_zero_padding_boundaries([20, 21, 22, 23], MONTH_LENGTHS).ok
-    assert nb04.check_zero_padding_boundaries(range(20, 30), MONTH_LENGTHS).ok   # extra empty buckets are fine
+    assert nb04.check_zero_padding_boundaries(range(20, 30), MONTH_LENGTHS).ok  # extra empty buckets are fine
     wrong = nb04.check_zero_padding_boundaries([20, 22], MONTH_LENGTHS)
     assert not wrong.ok and "[20, 21]" in str(wrong) and "[22, 23]" in str(wrong)
     invalid = nb04.check_zero_padding_boundaries([23, 20], MONTH_LENGTHS)

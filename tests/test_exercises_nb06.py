@@ -36,13 +36,16 @@ def test_scaled_setup_check():
     assert "expected two numbers" in str(nb06.check_scaled_setup(("256", 0.08)))
 
 
-@pytest.mark.parametrize("answer,ok,words", [
-    ((8, 16), True, "correct"),
-    ((16, 16), False, "sees only that replica's piece"),
-    ((8, 8), False, "batched with 16"),
-    ((4, 16), False, "per-replica batch"),
-    (8, False, "expected two values"),
-])
+@pytest.mark.parametrize(
+    "answer,ok,words",
+    [
+        ((8, 16), True, "correct"),
+        ((16, 16), False, "sees only that replica's piece"),
+        ((8, 8), False, "batched with 16"),
+        ((4, 16), False, "per-replica batch"),
+        (8, False, "expected two values"),
+    ],
+)
 def test_stateful_batches_check(answer, ok, words):
     report = nb06.check_stateful_batches(answer)
     assert report.ok is ok and words in str(report)

@@ -22,7 +22,7 @@ def test_fill_copies_what_is_missing_and_never_overwrites(course):
     source, dest = course
     assert learner_copy.fill(dest, source) == ["00_a.ipynb", "01_b.ipynb"]
     (dest / "01_b.ipynb").write_text("my edits")
-    (source / "02_c.ipynb").write_text("new lesson")               # a notebook added by git pull
+    (source / "02_c.ipynb").write_text("new lesson")  # a notebook added by git pull
     assert learner_copy.fill(dest, source) == ["02_c.ipynb"]
     assert (dest / "01_b.ipynb").read_text() == "my edits"
 
@@ -34,7 +34,7 @@ def test_restore_brings_the_original_back_and_keeps_the_learners_version(course)
     kept = learner_copy.restore("01_b.ipynb", dest, source)
     assert (dest / "01_b.ipynb").read_text() == json.dumps({"original": "01_b.ipynb"})
     assert kept.read_text() == "my edits" and kept.name.startswith("01_b.mine-")
-    again = learner_copy.restore("notebooks/01_b.ipynb", dest, source)    # a path works too
+    again = learner_copy.restore("notebooks/01_b.ipynb", dest, source)  # a path works too
     assert again != kept and kept.exists()
 
 

@@ -16,29 +16,37 @@ def seqs_of(lengths, features=1, start=1.0):
 
 # --------------------------------------------------------------------------- check_sequences / pad
 
+
 def test_check_sequences_accepts_ids_and_features():
     ids = validate.as_sequence_list([[1, 2, 3], [4]])
     assert [s.shape for s in ids] == [(3,), (1,)]
     feats = validate.as_sequence_list(seqs_of([2, 5], features=3))
     assert [s.shape for s in feats] == [(2, 3), (5, 3)]
     assert padding.lengths([[1, 2, 3], [4]]).tolist() == [3, 1]
-    assert padding.lengths(np.zeros((4, 7, 2))).tolist() == [7] * 4   # a rectangular array: one row each
+    assert padding.lengths(np.zeros((4, 7, 2))).tolist() == [7] * 4  # a rectangular array: one row each
 
 
-@pytest.mark.parametrize("sequences,err,words", [
-    ([], ValueError, "sequences: got an empty list"),
-    ([[1, 2], []], ValueError, "sequences[1]: is empty (shape (0,))"),
-    ([np.zeros((3, 2)), np.zeros((4, 3))], ValueError, "sequences[1]: has 3 features (shape (4, 3)) but sequences[0] has 2"),
-    ([np.zeros((3, 2)), np.zeros(4)], ValueError, "sequences[1]: shape (4,) has 1 axes but sequences[0] has 2"),
-    ([["a", "b"]], TypeError, "sequences[0]: expected numbers (integers or floats), got dtype <U1"),
-    (["some text"], TypeError, "sequences[0]: got the string 'some text'"),
-    ([np.array([True, False])], TypeError, "got dtype bool"),
-    ([np.zeros((2, 3, 1))], ValueError, "sequences[0]: shape (2, 3, 1) has 3 axes"),
-    ([[1.0, np.nan]], ValueError, "sequences[0]: 1 values are NaN, infinite or too large for float32"),
-    ("12345", TypeError, "sequences: expected a list of sequences"),
-    (42, TypeError, "sequences: expected a list of sequences (arrays or lists of numbers), got int"),
-    ([[[1.0], [1.0, 2.0]]], ValueError, "sequences[0]: cannot become an array"),
-])
+@pytest.mark.parametrize(
+    "sequences,err,words",
+    [
+        ([], ValueError, "sequences: got an empty list"),
+        ([[1, 2], []], ValueError, "sequences[1]: is empty (shape (0,))"),
+        (
+            [np.zeros((3, 2)), np.zeros((4, 3))],
+            ValueError,
+            "sequences[1]: has 3 features (shape (4, 3)) but sequences[0] has 2",
+        ),
+        ([np.zeros((3, 2)), np.zeros(4)], ValueError, "sequences[1]: shape (4,) has 1 axes but sequences[0] has 2"),
+        ([["a", "b"]], TypeError, "sequences[0]: expected numbers (integers or floats), got dtype <U1"),
+        (["some text"], TypeError, "sequences[0]: got the string 'some text'"),
+        ([np.array([True, False])], TypeError, "got dtype bool"),
+        ([np.zeros((2, 3, 1))], ValueError, "sequences[0]: shape (2, 3, 1) has 3 axes"),
+        ([[1.0, np.nan]], ValueError, "sequences[0]: 1 values are NaN, infinite or too large for float32"),
+        ("12345", TypeError, "sequences: expected a list of sequences"),
+        (42, TypeError, "sequences: expected a list of sequences (arrays or lists of numbers), got int"),
+        ([[[1.0], [1.0, 2.0]]], ValueError, "sequences[0]: cannot become an array"),
+    ],
+)
 def test_bad_sequences_are_explained(sequences, err, words):
     with pytest.raises(err, match=re.escape(words)):
         validate.as_sequence_list(sequences)
@@ -48,7 +56,7 @@ def test_pad_keeps_floats_where_pad_sequences_truncates_them():
     keras = pytest.importorskip("keras")
     floats = [[0.4, 1.7, 2.9], [3.6]]
     default = keras.utils.pad_sequences(floats, padding="post")
-    assert default.dtype == np.int32 and default.tolist() == [[0, 1, 2], [3, 0, 0]]   # the silent trap
+    assert default.dtype == np.int32 and default.tolist() == [[0, 1, 2], [3, 0, 0]]  # the silent trap
     ours = padding.pad(floats)
     assert ours.dtype == np.float32 and np.allclose(ours, [[0.4, 1.7, 2.9], [3.6, 0, 0]])
     assert padding.pad([[1, 2, 3], [4]]).dtype == np.int32
@@ -60,26 +68,33 @@ def test_pad_matches_keras_for_every_mode():
     for mode in ("pre", "post"):
         for trunc in ("pre", "post"):
             ours = padding.pad(seqs, maxlen=4, padding=mode, truncating=trunc, value=-1.0)
-            theirs = keras.utils.pad_sequences(seqs, maxlen=4, padding=mode, truncating=trunc, value=-1.0,
-                                               dtype="float32")
+            theirs = keras.utils.pad_sequences(
+                seqs, maxlen=4, padding=mode, truncating=trunc, value=-1.0, dtype="float32"
+            )
             assert ours.shape == (3, 4, 2)
             np.testing.assert_array_equal(ours, theirs)
 
 
-@pytest.mark.parametrize("kwargs,words", [
-    ({"padding": "left"}, "padding: expected 'pre' or 'post' ('post' at the end, 'pre' at the start), got 'left'"),
-    ({"truncating": "end"}, "truncating: expected 'pre' or 'post'"),
-    ({"maxlen": 0}, "maxlen: expected an int >= 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs,words",
+    [
+        ({"padding": "left"}, "padding: expected 'pre' or 'post' ('post' at the end, 'pre' at the start), got 'left'"),
+        ({"truncating": "end"}, "truncating: expected 'pre' or 'post'"),
+        ({"maxlen": 0}, "maxlen: expected an int >= 1"),
+    ],
+)
 def test_pad_bad_arguments(kwargs, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         padding.pad([[1.0, 2.0]], **kwargs)
 
 
-@pytest.mark.parametrize("kwargs,words", [
-    ({"maxlen": 2.5}, "maxlen: expected an int >= 1"),
-    ({"value": "0"}, "value: expected a number such as 0.0"),
-])
+@pytest.mark.parametrize(
+    "kwargs,words",
+    [
+        ({"maxlen": 2.5}, "maxlen: expected an int >= 1"),
+        ({"value": "0"}, "value: expected a number such as 0.0"),
+    ],
+)
 def test_pad_wrong_types(kwargs, words):
     with pytest.raises(TypeError, match=re.escape(words)):
         padding.pad([[1.0, 2.0]], **kwargs)
@@ -91,6 +106,7 @@ def test_pad_refuses_a_fractional_padding_id():
 
 
 # --------------------------------------------------------------------------- masks
+
 
 def test_step_mask_follows_the_keras_rules():
     keras = pytest.importorskip("keras")
@@ -108,9 +124,9 @@ def test_step_mask_follows_the_keras_rules():
 
 def test_collisions_count_real_steps_equal_to_the_mask_value():
     assert padding.collisions([[[0.0], [1.5]], [[2.0]]]) == 1
-    assert padding.collisions([np.array([[0.0, 1.0], [0.0, 0.0]])]) == 1     # only when all features match
+    assert padding.collisions([np.array([[0.0, 1.0], [0.0, 0.0]])]) == 1  # only when all features match
     assert padding.collisions([[[0.0], [1.5]]], mask_value=-1.0) == 0
-    assert padding.collisions([[3, 0, 2]]) == 1                             # an id 0 inside a sequence
+    assert padding.collisions([[3, 0, 2]]) == 1  # an id 0 inside a sequence
 
 
 def test_cudnn_mask_report():
@@ -130,14 +146,14 @@ def test_cudnn_mask_report():
 def test_unpadded_outputs_runs_each_sequence_at_its_own_length():
     calls = []
 
-    def last_step(batch):                      # a "model" that returns each row's last step
+    def last_step(batch):  # a "model" that returns each row's last step
         calls.append(batch.shape)
         return batch[:, -1]
 
     seqs = seqs_of([2, 3, 2, 1], features=2)
     out = padding.unpadded_outputs(last_step, seqs)
     np.testing.assert_array_equal(out, np.stack([s[-1] for s in seqs]))
-    assert sorted(calls) == [(1, 1, 2), (1, 3, 2), (2, 2, 2)]      # one call per distinct length
+    assert sorted(calls) == [(1, 1, 2), (1, 3, 2), (2, 2, 2)]  # one call per distinct length
     with pytest.raises(TypeError, match="model: expected a Keras model"):
         padding.unpadded_outputs("model", seqs)
 
@@ -147,7 +163,7 @@ def test_masked_lstm_reproduces_unpadded_outputs_and_unmasked_does_not():
     keras.utils.set_random_seed(0)
     seqs = seqs_of([2, 5, 3], features=1, start=0.1)
     seqs = [s / 10 for s in seqs]
-    init = keras.initializers.RandomNormal(stddev=0.5, seed=1)   # non-zero biases
+    init = keras.initializers.RandomNormal(stddev=0.5, seed=1)  # non-zero biases
     lstm = keras.layers.LSTM(4, bias_initializer=init)
     inputs = keras.Input((None, 1))
     masked = keras.Model(inputs, lstm(keras.layers.Masking()(inputs)))
@@ -161,24 +177,28 @@ def test_masked_lstm_reproduces_unpadded_outputs_and_unmasked_does_not():
 
 # --------------------------------------------------------------------------- padding statistics
 
+
 def test_padding_stats_global_and_per_batch_by_hand():
     glob = padding.padding_stats([2, 4, 3, 3])
     assert (glob.real_steps, glob.total_steps, glob.padding_steps, glob.fraction) == (12, 16, 4, 0.25)
     per = padding.padding_stats([2, 4, 3, 3], batch_size=2)
     assert (per.total_steps, per.padding_steps, per.batches) == (14, 2, 2)
-    odd = padding.padding_stats([5, 1, 2], batch_size=2)          # a last, smaller batch
+    odd = padding.padding_stats([5, 1, 2], batch_size=2)  # a last, smaller batch
     assert (odd.total_steps, odd.batches) == (12, 2)
-    assert "global padding: 4 sequences, 16 steps computed, 4 of them padding (25.0%)" == str(glob)
+    assert str(glob) == "global padding: 4 sequences, 16 steps computed, 4 of them padding (25.0%)"
     assert padding.padding_stats([7, 7, 7]).fraction == 0.0
 
 
-@pytest.mark.parametrize("lengths,kw,err,words", [
-    ([], {}, ValueError, "lengths: expected a non-empty 1-D list of integer lengths"),
-    ([2.5, 3], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
-    ([[1, 2]], {}, ValueError, "lengths: expected a non-empty 1-D"),
-    ([3, 0], {}, ValueError, "lengths: every length must be >= 1, got 0 at index 1"),
-    ([3, 4], {"batch_size": 0}, ValueError, "batch_size: expected an int >= 1"),
-])
+@pytest.mark.parametrize(
+    "lengths,kw,err,words",
+    [
+        ([], {}, ValueError, "lengths: expected a non-empty 1-D list of integer lengths"),
+        ([2.5, 3], {}, TypeError, "lengths: expected a non-empty 1-D list of integer lengths"),
+        ([[1, 2]], {}, ValueError, "lengths: expected a non-empty 1-D"),
+        ([3, 0], {}, ValueError, "lengths: every length must be >= 1, got 0 at index 1"),
+        ([3, 4], {"batch_size": 0}, ValueError, "batch_size: expected an int >= 1"),
+    ],
+)
 def test_padding_stats_bad_input(lengths, kw, err, words):
     with pytest.raises(err, match=re.escape(words)):
         padding.padding_stats(lengths, **kw)

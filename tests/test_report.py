@@ -5,6 +5,7 @@ from helpers.report import ERROR, WARNING, Finding, Report, pending
 
 def test_report_displays_as_text_in_ipython():
     from IPython.lib.pretty import pretty
+
     r = Report(True, "fine", ("detail",))
     assert pretty(r) == str(r) == "✅ fine\n   detail"
     assert str(Report(False, "bad")) == "❌ bad" and not Report(False, "bad")

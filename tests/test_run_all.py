@@ -30,7 +30,8 @@ def test_run_all_reaches_the_last_cell(path):
     assert ran == total, f"{path.name}: only {ran} of {total} code cells ran"
     for i, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1):
         raised = any(o.output_type == "error" for o in cell.outputs)
-        assert raised == nbrules.raises_on_purpose(cell), \
-            f"{path.name}: code cell {i} {'raised' if raised else 'did not raise'} but is " \
+        assert raised == nbrules.raises_on_purpose(cell), (
+            f"{path.name}: code cell {i} {'raised' if raised else 'did not raise'} but is "
             f"{'' if nbrules.raises_on_purpose(cell) else 'not '}tagged {nbrules.RAISES_TAG}"
+        )
     print(f"{path.name}: cells run {ran}/{total}")

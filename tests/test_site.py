@@ -23,7 +23,6 @@ import http.server
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -49,8 +48,10 @@ PHONE_WIDTH = 390
 SEARCH_TERM, SEARCH_PAGE = "drop_remainder", "notebooks/03_batching_with_tf_data.html"
 
 if os.environ.get("REQUIRE_BROWSER") and not (CHROMIUM and CHROMEDRIVER and JUPYTER_BOOK.exists()):
-    raise RuntimeError("REQUIRE_BROWSER is set (as in CI) but chromium/chromedriver or jupyter-book "
-                       "(the [site] extra) is not installed")
+    raise RuntimeError(
+        "REQUIRE_BROWSER is set (as in CI) but chromium/chromedriver or jupyter-book "
+        "(the [site] extra) is not installed"
+    )
 
 
 def tags(cell) -> list[str]:
@@ -58,8 +59,11 @@ def tags(cell) -> list[str]:
 
 
 def figure_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code"
-            and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,8 +71,9 @@ def figure_cells(nb) -> list:
 
 
 def test_site_config_uses_the_one_repository_url():
-    assert CONFIG["repository"]["url"] == REPOSITORY, \
+    assert CONFIG["repository"]["url"] == REPOSITORY, (
         "book/_config.yml repository.url must equal pyproject.toml [project.urls] Repository"
+    )
     assert CONFIG["repository"]["branch"] == "main"
     assert CONFIG["execute"]["execute_notebooks"] == "off", "the site shows the committed outputs"
 
@@ -82,8 +87,10 @@ def test_every_figure_has_alt_text_in_the_notebook(path):
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
         if len(alt.split()) < 6:
             missing.append(cell.source.splitlines()[0][:60])
-    assert not missing, (f"{path.name}: figure cells without alt text (a sentence saying what the figure "
-                         f"shows, in cell metadata mystnb.image.alt): {missing}")
+    assert not missing, (
+        f"{path.name}: figure cells without alt text (a sentence saying what the figure "
+        f"shows, in cell metadata mystnb.image.alt): {missing}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,15 +104,32 @@ def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
     started = time.perf_counter()
     build = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(ROOT), "--config", "book/_config.yml", "--toc", "book/_toc.yml",
-         "--path-output", str(out), "-W", "--keep-going", "--quiet"],
-        cwd=ROOT, capture_output=True, text=True)
+        [
+            str(JUPYTER_BOOK),
+            "build",
+            str(ROOT),
+            "--config",
+            "book/_config.yml",
+            "--toc",
+            "book/_toc.yml",
+            "--path-output",
+            str(out),
+            "-W",
+            "--keep-going",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     html = out / "_build" / "html"
-    assert build.returncode == 0, f"jupyter-book build failed or warned:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
+    assert build.returncode == 0, (
+        f"jupyter-book build failed or warned:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
+    )
     print(f"\nsite built in {time.perf_counter() - started:.1f} s")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"   # keep-alive: a page's dozen scripts and styles on one connection
+        protocol_version = "HTTP/1.1"  # keep-alive: a page's dozen scripts and styles on one connection
 
         def log_message(self, *args):
             pass
@@ -119,19 +143,30 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("headless Chromium not found: install it to run the site test "
-                    "(Debian/Ubuntu: sudo apt-get install chromium chromium-driver); `make site` works without it")
+        pytest.skip(
+            "headless Chromium not found: install it to run the site test "
+            "(Debian/Ubuntu: sudo apt-get install chromium chromium-driver); `make site` works without it"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900",
-                 # nothing but localhost resolves: a page that reaches out fails here, and is reported below
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        # nothing but localhost resolves: a page that reaches out fails here, and is reported below
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -155,8 +190,10 @@ def set_width(driver, width: int | None):
     if width is None:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     else:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+        )
 
 
 class Ids(HTMLParser):
@@ -176,8 +213,9 @@ def anchors(path: Path) -> frozenset[str]:
 
 
 def pages(html: Path) -> list[str]:
-    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
-                  if not p.relative_to(html).parts[0].startswith("_"))
+    return sorted(
+        p.relative_to(html).as_posix() for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -185,24 +223,28 @@ def visited(site, browser):
     """Open every page once at desktop and once at phone width; record what the checks need."""
     html, base = site
     browser.get("about:blank")
-    requested_urls(browser)   # drop what the browser did before (its own new-tab page)
+    requested_urls(browser)  # drop what the browser did before (its own new-tab page)
     seen = {}
     for page in pages(html):
         record = {}
         browser.get(base + page)
         record["links"] = browser.execute_script("return [...document.querySelectorAll('a[href]')].map(a => a.href)")
         record["viewport"] = browser.execute_script(
-            "const m = document.querySelector('meta[name=viewport]'); return m && m.content")
+            "const m = document.querySelector('meta[name=viewport]'); return m && m.content"
+        )
         record["figure_alts"] = browser.execute_script(
-            "return [...document.querySelectorAll('main .cell_output img')].map(i => i.getAttribute('alt') || '')")
-        set_width(browser, PHONE_WIDTH)   # the layout reflows at once, no reload needed
+            "return [...document.querySelectorAll('main .cell_output img')].map(i => i.getAttribute('alt') || '')"
+        )
+        set_width(browser, PHONE_WIDTH)  # the layout reflows at once, no reload needed
         record["phone_overflow"] = browser.execute_script(
             "const d = document.documentElement;"
-            "return Math.max(d.scrollWidth, document.body ? document.body.scrollWidth : 0) - d.clientWidth")
+            "return Math.max(d.scrollWidth, document.body ? document.body.scrollWidth : 0) - d.clientWidth"
+        )
         record["phone_scrolling_blocks"] = browser.execute_script(
             "const b = [...document.querySelectorAll('.cell_input pre, .cell_output pre')]"
             "  .filter(e => e.offsetParent !== null);"
-            "return [b.filter(e => e.scrollWidth > e.clientWidth + 1).length, b.length]")
+            "return [b.filter(e => e.scrollWidth > e.clientWidth + 1).length, b.length]"
+        )
         set_width(browser, None)
         record["requests"] = requested_urls(browser)
         seen[page] = record
@@ -211,10 +253,12 @@ def visited(site, browser):
 
 @pytest.mark.site
 def test_no_request_leaves_localhost(site, visited):
-    html, base = site
+    _html, base = site
     assert len(visited) >= len(NOTEBOOKS) + 3
-    outside = {page: sorted({u for u in r["requests"] if not u.startswith((base, "data:", "blob:", "about:", "chrome:"))})
-               for page, r in visited.items()}
+    outside = {
+        page: sorted({u for u in r["requests"] if not u.startswith((base, "data:", "blob:", "about:", "chrome:"))})
+        for page, r in visited.items()
+    }
     outside = {page: urls for page, urls in outside.items() if urls}
     assert not outside, f"pages that load from the network: {outside}"
 
@@ -227,7 +271,7 @@ def test_no_internal_link_or_anchor_is_broken(site, visited):
         for href in record["links"]:
             target = urlparse(urljoin(base + page, href))
             if f"{target.scheme}://{target.netloc}/" != base:
-                continue   # launch links, the repository, references in the text
+                continue  # launch links, the repository, references in the text
             path = html / (target.path.lstrip("/") or "index.html")
             if path.is_dir():
                 path = path / "index.html"
@@ -244,31 +288,35 @@ def test_phone_layout_never_scrolls_sideways(visited):
     assert not no_viewport, f"pages without a mobile viewport: {no_viewport}"
     wide = {page: r["phone_overflow"] for page, r in visited.items() if r["phone_overflow"] > 1}
     assert not wide, f"pages wider than a {PHONE_WIDTH} px phone (extra px): {wide}"
-    scrolling, blocks = map(sum, zip(*(r["phone_scrolling_blocks"] for r in visited.values())))
+    scrolling, blocks = map(sum, zip(*(r["phone_scrolling_blocks"] for r in visited.values()), strict=False))
     print(f"\nat {PHONE_WIDTH} px, {scrolling} of {blocks} code/output blocks scroll inside their own box")
 
 
 @pytest.mark.site
 def test_table_of_contents_follows_the_learning_order(site, browser):
-    html, base = site
+    _html, base = site
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(base)   # index.html redirects to the landing page, the README
+    browser.get(base)  # index.html redirects to the landing page, the README
     heading = WebDriverWait(browser, 20).until(lambda d: d.find_elements("css selector", "article h1"))[0]
     assert browser.current_url.endswith("/README.html")
     readme_title = (ROOT / "README.md").read_text().splitlines()[0].lstrip("# ").replace("`", "")
     assert heading.text.replace("#", "").strip() == readme_title
     hrefs = browser.execute_script(
         "return [...document.querySelectorAll('.bd-sidebar-primary nav.bd-links a.reference')]"
-        ".map(a => new URL(a.href).pathname)")
-    expected = (["/README.html"] + [f"/notebooks/{p.stem}.html" for p in NOTEBOOKS]
-                + ["/docs/INSTRUCTOR.html", "/docs/AUTHORING.html"])
+        ".map(a => new URL(a.href).pathname)"
+    )
+    expected = (
+        ["/README.html"]
+        + [f"/notebooks/{p.stem}.html" for p in NOTEBOOKS]
+        + ["/docs/INSTRUCTOR.html", "/docs/AUTHORING.html"]
+    )
     assert hrefs == expected
 
 
 @pytest.mark.site
 def test_search_finds_a_term_and_lands_on_its_page(site, browser):
-    html, base = site
+    _html, base = site
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{base}search.html?q={SEARCH_TERM}")
@@ -297,8 +345,12 @@ def test_notebook_page(site, browser, path):
 
     title = nb.cells[0].source.splitlines()[0].lstrip("# ").replace("`", "").strip()
     assert find("article h1")[0].text.replace("#", "").strip() == title
-    features = {"sidebar of pages": ".bd-sidebar-primary nav.bd-links", "search": ".search-button-field",
-                "dark mode switch": ".theme-switch-button", "copy buttons": ".cell_input button.copybtn"}
+    features = {
+        "sidebar of pages": ".bd-sidebar-primary nav.bd-links",
+        "search": ".search-button-field",
+        "dark mode switch": ".theme-switch-button",
+        "copy buttons": ".cell_input button.copybtn",
+    }
     if sum(line.startswith("## ") for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()) > 1:
         features["page contents"] = ".bd-sidebar-secondary .page-toc .toc-entry"
     for what, selector in features.items():
@@ -312,10 +364,16 @@ def test_notebook_page(site, browser, path):
     org_repo = urlparse(REPOSITORY).path.strip("/")
     launch = {a.get_attribute("href") for a in find(".dropdown-launch-buttons a")}
     lab = CONFIG["sphinx"]["config"]["course_local_lab_url"]
-    assert {f"{lab}/{path.name}",
-            f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab/tree/notebooks/{path.name}",
-            f"https://colab.research.google.com/github/{org_repo}/blob/main/notebooks/{path.name}"} <= launch, launch
-    download = [a.get_attribute("href") for a in find(".dropdown-download-buttons a") if ".ipynb" in (a.get_attribute("href") or "")]
+    assert {
+        f"{lab}/{path.name}",
+        f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab/tree/notebooks/{path.name}",
+        f"https://colab.research.google.com/github/{org_repo}/blob/main/notebooks/{path.name}",
+    } <= launch, launch
+    download = [
+        a.get_attribute("href")
+        for a in find(".dropdown-download-buttons a")
+        if ".ipynb" in (a.get_attribute("href") or "")
+    ]
     assert download, f"{page}: no .ipynb download"
     assert (html / urlparse(download[0]).path.lstrip("/")).read_bytes() == path.read_bytes()
 
@@ -331,18 +389,22 @@ def test_notebook_page(site, browser, path):
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
         assert "solution" in toggle.text.lower(), f"{page}: the toggle reads {toggle.text!r}"
         toggle.click()
-        WebDriverWait(browser, 5).until(lambda d: shown[0].find_element("css selector", ".cell_input").is_displayed(),
-                                        message=f"{page}: the solution toggle does not open")
+        WebDriverWait(browser, 5).until(
+            lambda d: shown[0].find_element("css selector", ".cell_input").is_displayed(),
+            message=f"{page}: the solution toggle does not open",
+        )
         assert "Solution" in shown[0].find_element("css selector", ".cell_input").text
 
     # Cells that fail on purpose show their error, in a few lines and without paths.
     for cell in find(".cell.tag_raises-exception"):
         error = cell.find_element("css selector", ".cell_output").text
-        assert "Error" in error and "site-packages" not in error and len(error.splitlines()) <= 12, \
+        assert "Error" in error and "site-packages" not in error and len(error.splitlines()) <= 12, (
             f"{page}: a deliberate error's traceback is long or has paths:\n{error[:600]}"
+        )
 
     text = browser.execute_script(
-        "return [...document.querySelectorAll('.cell_output')].map(e => e.textContent).join('\\n')")
+        "return [...document.querySelectorAll('.cell_output')].map(e => e.textContent).join('\\n')"
+    )
     debris = sorted({repr(c) for c in ("\x08", "\r", "\x1b[", "[0m", "[1m") if c in text})
     assert not debris, f"{page}: progress-bar debris in the outputs: {debris}"
 
@@ -378,8 +440,11 @@ def test_no_serious_accessibility_violation(site, browser):
     html, base = site
     browser.set_script_timeout(120)
     found = []
-    checked = ({p: ("light", "dark") for p in pages(html) if p not in ("index.html", "genindex.html")}
-               if os.environ.get("SITE_AXE_ALL") else AXE_PAGES)
+    checked = (
+        {p: ("light", "dark") for p in pages(html) if p not in ("index.html", "genindex.html")}
+        if os.environ.get("SITE_AXE_ALL")
+        else AXE_PAGES
+    )
     for page, modes in checked.items():
         for mode in modes:
             browser.get(base + page)
@@ -387,16 +452,23 @@ def test_no_serious_accessibility_violation(site, browser):
             browser.execute_script(
                 "const s = document.createElement('style');"
                 "s.textContent = '*, *::before, *::after { transition: none !important; }';"
-                f"document.head.append(s); document.documentElement.dataset.theme = '{mode}'")
+                f"document.head.append(s); document.documentElement.dataset.theme = '{mode}'"
+            )
             browser.execute_script(axe_source())
             result = browser.execute_async_script(
                 "const done = arguments[arguments.length - 1];"
                 # label-in-name (WCAG 2.5.3) is on by default from axe-core 4.5; the pinned 4.4 has it as experimental
-                "axe.run(document, {resultTypes: ['violations'], rules: {'label-content-name-mismatch': {enabled: true}}})"
+                "axe.run(document, {resultTypes: ['violations'], "
+                "rules: {'label-content-name-mismatch': {enabled: true}}})"
                 ".then(r => done(r.violations.map("
-                "  v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))")
-            found += [f"{page} ({mode}): {v['impact']} {v['id']}: {v['help']} at {v['nodes']}"
-                      for v in result if v["impact"] in ("serious", "critical")]
+                "  v => ({id: v.id, impact: v.impact, help: v.help, "
+                "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+            )
+            found += [
+                f"{page} ({mode}): {v['impact']} {v['id']}: {v['help']} at {v['nodes']}"
+                for v in result
+                if v["impact"] in ("serious", "critical")
+            ]
     assert not found, "axe-core violations:\n" + "\n".join(found)
 
 
@@ -406,11 +478,14 @@ def test_screenshots(site, browser):
     folder = os.environ.get("SITE_SCREENSHOTS")
     if not folder:
         pytest.skip("set SITE_SCREENSHOTS=<folder> to save screenshots")
-    html, base = site
+    _html, base = site
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    shots = {"landing": "README.html", "figure": "notebooks/01_the_3d_input_tensor.html",
-             "exercise": "notebooks/03_batching_with_tf_data.html"}
+    shots = {
+        "landing": "README.html",
+        "figure": "notebooks/01_the_3d_input_tensor.html",
+        "exercise": "notebooks/03_batching_with_tf_data.html",
+    }
     for name, page in shots.items():
         for label, width in (("desktop", None), ("phone", PHONE_WIDTH)):
             set_width(browser, width)

@@ -23,15 +23,20 @@ def naive(series, timesteps, horizon, stride):
     xs, ys = [], []
     i = 0
     while i + timesteps - 1 + horizon < len(series):
-        xs.append(series[i:i + timesteps])
+        xs.append(series[i : i + timesteps])
         ys.append(series[i + timesteps - 1 + horizon])
         i += stride
     return np.array(xs), np.array(ys)
 
 
 @settings(max_examples=60, deadline=None)
-@given(length=st.integers(2, 60), features=st.integers(1, 4), timesteps=st.integers(1, 12),
-       horizon=st.integers(1, 5), stride=st.integers(1, 5))
+@given(
+    length=st.integers(2, 60),
+    features=st.integers(1, 4),
+    timesteps=st.integers(1, 12),
+    horizon=st.integers(1, 5),
+    stride=st.integers(1, 5),
+)
 def test_matches_a_plain_loop(length, features, timesteps, horizon, stride):
     series = np.arange(length * features, dtype=float).reshape(length, features)
     n = windows.count_windows(length, timesteps, horizon=horizon, stride=stride)
@@ -62,27 +67,37 @@ def test_target_columns():
     assert y.shape == (8, 1) and y[0, 0] == series[2, 2]
 
 
-@pytest.mark.parametrize("kwargs,err,words", [
-    ({"timesteps": 0}, ValueError, "timesteps: expected an int >= 1"),
-    ({"timesteps": 2.5}, TypeError, "timesteps: expected an int"),
-    ({"timesteps": True}, TypeError, "timesteps: expected an int"),
-    ({"timesteps": 3, "horizon": 0}, ValueError, "horizon"),
-    ({"timesteps": 3, "stride": 0}, ValueError, "stride"),
-    ({"timesteps": 10}, ValueError, "too short"),
-    ({"timesteps": 2, "target_columns": 0}, TypeError, "list of column indices"),
-    ({"timesteps": 2, "target_columns": [5]}, ValueError, "indices in 0..1"),
-])
+@pytest.mark.parametrize(
+    "kwargs,err,words",
+    [
+        ({"timesteps": 0}, ValueError, "timesteps: expected an int >= 1"),
+        ({"timesteps": 2.5}, TypeError, "timesteps: expected an int"),
+        ({"timesteps": True}, TypeError, "timesteps: expected an int"),
+        ({"timesteps": 3, "horizon": 0}, ValueError, "horizon"),
+        ({"timesteps": 3, "stride": 0}, ValueError, "stride"),
+        ({"timesteps": 10}, ValueError, "too short"),
+        ({"timesteps": 2, "target_columns": 0}, TypeError, "list of column indices"),
+        ({"timesteps": 2, "target_columns": [5]}, ValueError, "indices in 0..1"),
+    ],
+)
 def test_bad_arguments(kwargs, err, words):
     with pytest.raises(err, match=words.replace("(", r"\(").replace(".", r"\.")):
         windows.make_windows(np.zeros((10, 2)), **kwargs)
 
 
-@pytest.mark.parametrize("series,err,words", [
-    (np.zeros((2, 3, 4)), ValueError, "expected shape (T,) or (T, F)"),
-    (np.array([1.0, np.nan, 3.0]), ValueError, "1 values are NaN, infinite or too large for float32 (first at index (1, 0))"),
-    (np.array(["a", "b"]), TypeError, "expected numbers"),
-    ({"a": 1}, TypeError, "expected a NumPy array"),
-])
+@pytest.mark.parametrize(
+    "series,err,words",
+    [
+        (np.zeros((2, 3, 4)), ValueError, "expected shape (T,) or (T, F)"),
+        (
+            np.array([1.0, np.nan, 3.0]),
+            ValueError,
+            "1 values are NaN, infinite or too large for float32 (first at index (1, 0))",
+        ),
+        (np.array(["a", "b"]), TypeError, "expected numbers"),
+        ({"a": 1}, TypeError, "expected a NumPy array"),
+    ],
+)
 def test_bad_series(series, err, words):
     with pytest.raises(err) as info:
         windows.make_windows(series, 1)

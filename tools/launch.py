@@ -53,9 +53,14 @@ def install_block() -> str:
     return (
         "# On Colab (or any Python without the course) this installs the course package once;\n"
         "# where the course is installed (make lab, Binder) it does nothing.\n"
-        "import importlib.util, os, subprocess, sys\n"
+        "import importlib.util\n"
+        "import os\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
         'if importlib.util.find_spec("helpers") is None:\n'
-        f'    package = os.environ.get("LSTM_BATCHING_PACKAGE", "lstm-batching @ git+{repository()}")\n'
+        f'    default = "lstm-batching @ git+{repository()}"\n'
+        '    package = os.environ.get("LSTM_BATCHING_PACKAGE", default)\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)\n'
         "    importlib.invalidate_caches()\n"
         f"{INSTALL_END}\n"

@@ -17,13 +17,16 @@ def add_local_lab_button(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         if group.get("label") == "launch-buttons":
             url = f"{app.config.course_local_lab_url.rstrip('/')}/{PurePosixPath(pagename).name}.ipynb"
-            group["buttons"].insert(0, {
-                "type": "link",
-                "text": "JupyterLab (make lab)",
-                "tooltip": "Open in your local JupyterLab, started with make lab",
-                "icon": "fas fa-laptop-code",
-                "url": url,
-            })
+            group["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "text": "JupyterLab (make lab)",
+                    "tooltip": "Open in your local JupyterLab, started with make lab",
+                    "icon": "fas fa-laptop-code",
+                    "url": url,
+                },
+            )
 
 
 def setup(app):

@@ -33,13 +33,16 @@ def exercise(label: str) -> Callable[[Callable[..., Report]], Callable[..., Repo
     >>> print(check_demo(...).title, "|", check_demo(3).title)
     Exercise 9 (demo): not answered yet. | Exercise 9 (demo): correct (3).
     """
+
     def wrap(check: Callable[..., Report]) -> Callable[..., Report]:
         @functools.wraps(check)
         def checked(answer: Any, *args: Any, **kwargs: Any) -> Report:
             if _is_pending(answer):
                 return pending(label)
             return check(answer, *args, label=label, **kwargs)
+
         return checked
+
     return wrap
 
 
@@ -49,8 +52,9 @@ def check_value(label: str, answer: Any, expected: Any, *, hint: str = "") -> Re
         return pending(label)
     if isinstance(expected, (int, float, np.integer, np.floating)) and not isinstance(expected, bool):
         if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-            return Report(False, f"{label}: expected a number, got {answer!r} ({type(answer).__name__}).",
-                          (hint,) if hint else ())
+            return Report(
+                False, f"{label}: expected a number, got {answer!r} ({type(answer).__name__}).", (hint,) if hint else ()
+            )
         same = bool(np.isclose(float(answer), float(expected), rtol=1e-6, atol=1e-9))
     else:
         same = _normalise(answer) == _normalise(expected)
@@ -59,25 +63,40 @@ def check_value(label: str, answer: Any, expected: Any, *, hint: str = "") -> Re
     return Report(False, f"{label}: {answer!r} is not right yet.", (hint,) if hint else ())
 
 
-def check_shape(label: str, answer: Any, expected: tuple[int | None, ...], *,
-                names: tuple[str, ...] = ("batch", "timesteps", "features"), hint: str = "") -> Report:
+def check_shape(
+    label: str,
+    answer: Any,
+    expected: tuple[int | None, ...],
+    *,
+    names: tuple[str, ...] = ("batch", "timesteps", "features"),
+    hint: str = "",
+) -> Report:
     """Check an array (or a shape tuple) against an expected shape and name the axis that differs.
 
     ``None`` in ``expected`` accepts any length on that axis.
     """
     if _is_pending(answer):
         return pending(label)
-    shape = tuple(answer) if isinstance(answer, (tuple, list)) and all(
-        isinstance(n, (int, np.integer)) for n in answer) else getattr(answer, "shape", None)
+    shape = (
+        tuple(answer)
+        if isinstance(answer, (tuple, list)) and all(isinstance(n, (int, np.integer)) for n in answer)
+        else getattr(answer, "shape", None)
+    )
     if shape is None:
         return Report(False, f"{label}: expected an array or a shape tuple, got {type(answer).__name__}.")
     shape = tuple(int(n) for n in shape)
     if len(shape) != len(expected):
-        return Report(False, f"{label}: your answer has {len(shape)} axes {shape}, the task needs "
-                             f"{len(expected)}: ({', '.join(names[:len(expected)])}).",
-                      (hint,) if hint else ())
-    wrong = [f"axis {i} ({names[i] if i < len(names) else '?'}) is {got}, expected {want}"
-             for i, (got, want) in enumerate(zip(shape, expected)) if want is not None and got != want]
+        return Report(
+            False,
+            f"{label}: your answer has {len(shape)} axes {shape}, the task needs "
+            f"{len(expected)}: ({', '.join(names[: len(expected)])}).",
+            (hint,) if hint else (),
+        )
+    wrong = [
+        f"axis {i} ({names[i] if i < len(names) else '?'}) is {got}, expected {want}"
+        for i, (got, want) in enumerate(zip(shape, expected, strict=False))
+        if want is not None and got != want
+    ]
     if wrong:
         return Report(False, f"{label}: shape {shape} is not right yet.", (*wrong, *((hint,) if hint else ())))
     return Report(True, f"{label}: correct, shape {shape}.")
@@ -88,8 +107,9 @@ def check_array(label: str, answer: Any, expected: np.ndarray, *, atol: float = 
     if _is_pending(answer):
         return pending(label)
     expected = np.asarray(expected)
-    shape_report = check_shape(label, np.asarray(answer), expected.shape,
-                               names=("axis 0", "axis 1", "axis 2", "axis 3"), hint=hint)
+    shape_report = check_shape(
+        label, np.asarray(answer), expected.shape, names=("axis 0", "axis 1", "axis 2", "axis 3"), hint=hint
+    )
     if not shape_report.ok:
         return shape_report
     answer = np.asarray(answer, dtype=float)
@@ -97,9 +117,14 @@ def check_array(label: str, answer: Any, expected: np.ndarray, *, atol: float = 
     if close.all():
         return Report(True, f"{label}: correct, all {close.size} values match.")
     first = tuple(int(i) for i in np.argwhere(~close)[0])
-    return Report(False, f"{label}: {int((~close).sum())} of {close.size} values differ.",
-                  (f"first at index {first}: yours {answer[first]:.4g}, expected {expected[first]:.4g}",
-                   *((hint,) if hint else ())))
+    return Report(
+        False,
+        f"{label}: {int((~close).sum())} of {close.size} values differ.",
+        (
+            f"first at index {first}: yours {answer[first]:.4g}, expected {expected[first]:.4g}",
+            *((hint,) if hint else ()),
+        ),
+    )
 
 
 def _normalise(value: Any) -> Any:

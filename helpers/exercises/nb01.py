@@ -12,9 +12,13 @@ from helpers.report import Report
 def check_window_count(answer, *, length: int, timesteps: int, horizon: int) -> Report:
     """Exercise 1: how many windows does a series of ``length`` steps give?"""
     expected = windows.count_windows(length, timesteps, horizon=horizon)
-    return check_value("Exercise 1 (number of windows)", answer, expected,
-                       hint=f"A window needs timesteps + horizon = {timesteps + horizon} steps; the first starts "
-                            f"at step 0, the last must end {horizon} step(s) before the series does.")
+    return check_value(
+        "Exercise 1 (number of windows)",
+        answer,
+        expected,
+        hint=f"A window needs timesteps + horizon = {timesteps + horizon} steps; the first starts "
+        f"at step 0, the last must end {horizon} step(s) before the series does.",
+    )
 
 
 def weekly_windows() -> np.ndarray:
@@ -34,8 +38,11 @@ def check_weekly_windows(answer, *, label: str) -> Report:
     expected = weekly_windows()
     hint = "Use windows.make_windows(series, timesteps=5, stride=5) on the two columns open (0) and close (3)."
     if isinstance(answer, tuple) and all(isinstance(n, (int, np.integer)) for n in answer):
-        return Report(False, f"{label}: assign the array itself, not its shape {answer!r}: the check compares "
-                             f"every value.", (hint,))
+        return Report(
+            False,
+            f"{label}: assign the array itself, not its shape {answer!r}: the check compares every value.",
+            (hint,),
+        )
     shape_report = check_shape(label, answer, expected.shape, hint=hint)
     if not shape_report.ok:
         return shape_report
@@ -47,14 +54,25 @@ def check_weekly_windows(answer, *, label: str) -> Report:
     for i in range(values.shape[1]):
         for j in range(values.shape[1]):
             if (i, j) != (0, 3) and np.allclose(answer, windows.make_windows(values[:, [i, j]], 5, stride=5)[0]):
-                return Report(False, f"{label}: these are weekly windows of the columns {stock.features[i]!r} and "
-                                     f"{stock.features[j]!r}; the task asks for 'open' and 'close' (columns 0 and 3).",
-                              (hint,))
+                return Report(
+                    False,
+                    f"{label}: these are weekly windows of the columns {stock.features[i]!r} and "
+                    f"{stock.features[j]!r}; the task asks for 'open' and 'close' (columns 0 and 3).",
+                    (hint,),
+                )
     if not np.isin(np.round(answer, 2), np.round(values, 2)).mean() > 0.99:
-        return Report(False, f"{label}: the shape {expected.shape} is right, but the values are not values of the "
-                             f"series (zeros, random numbers or scaled data?).", (hint,))
-    return Report(False, f"{label}: the shape is right but the windows hold other days than days 0-4, 5-9, 10-14, ... "
-                         f"of open and close.", (hint,))
+        return Report(
+            False,
+            f"{label}: the shape {expected.shape} is right, but the values are not values of the "
+            f"series (zeros, random numbers or scaled data?).",
+            (hint,),
+        )
+    return Report(
+        False,
+        f"{label}: the shape is right but the windows hold other days than days 0-4, 5-9, 10-14, ... "
+        f"of open and close.",
+        (hint,),
+    )
 
 
 # The name the notebook used before the check compared values.
@@ -63,5 +81,9 @@ check_weekly_shape = check_weekly_windows
 
 def check_input_spec(answer) -> Report:
     """Exercise 3: the ``keras.Input`` shape for sequences of any length with 3 features."""
-    return check_value("Exercise 3 (Input shape)", answer, (None, 3),
-                       hint="The batch axis is never part of shape=...; the timesteps axis can be None.")
+    return check_value(
+        "Exercise 3 (Input shape)",
+        answer,
+        (None, 3),
+        hint="The batch axis is never part of shape=...; the timesteps axis can be None.",
+    )

@@ -14,7 +14,7 @@ QUIZ = {1: "b", 2: "a", 3: "c", 4: "a", 5: "b"}
 EXPLANATIONS = {
     1: "the batch size is part of the model: keras.Input(batch_shape=(B, T, F)).",
     2: "9 samples = 2 batches of 4 + 1; a last batch of exactly 1 is broadcast to 4 rows: 12 rows "
-       "(with 2 or 3 left over Keras raises instead).",
+    "(with 2 or 3 left over Keras raises instead).",
     3: "a timestep is masked only when every feature equals mask_value, whoever put it there; single zeros are kept.",
     4: "Keras 3 models have no reset_states(); reset each stateful layer (helpers.models.reset_all).",
     5: "the silent fix hides the upstream mistake (often np.expand_dims on data that had its feature axis).",
@@ -41,13 +41,19 @@ def check_fixed_batch(answer: Any, model, broken: Any = None, *, label: str) -> 
         answer = np.asarray(answer)
         if not np.array_equal(answer, expected):
             if np.array_equal(answer, broken.reshape(expected.shape)):
-                return Report(False, f"{label}: the shape is right, but reshape does not swap axes: it keeps the "
-                                     f"numbers in memory order and cuts them into new (20, 3) blocks, so a 'step' "
-                                     f"now holds values of different features and timesteps.",
-                              ("Swap the two axes instead: np.swapaxes(x, 1, 2) (or x.transpose(0, 2, 1)).",))
-            return Report(False, f"{label}: the shape is right, but the values are not broken_batch's numbers with "
-                                 f"its axes 1 and 2 swapped (x[i, t, f] must equal broken_batch[i, f, t]).",
-                          ("np.swapaxes(x, 1, 2) swaps timesteps and features and keeps every number.",))
+                return Report(
+                    False,
+                    f"{label}: the shape is right, but reshape does not swap axes: it keeps the "
+                    f"numbers in memory order and cuts them into new (20, 3) blocks, so a 'step' "
+                    f"now holds values of different features and timesteps.",
+                    ("Swap the two axes instead: np.swapaxes(x, 1, 2) (or x.transpose(0, 2, 1)).",),
+                )
+            return Report(
+                False,
+                f"{label}: the shape is right, but the values are not broken_batch's numbers with "
+                f"its axes 1 and 2 swapped (x[i, t, f] must equal broken_batch[i, f, t]).",
+                ("np.swapaxes(x, 1, 2) swaps timesteps and features and keeps every number.",),
+            )
     return Report(True, f"{label}: correct, diagnose finds no problems in {found.received}.")
 
 
@@ -73,6 +79,8 @@ def check_quiz(answers: Any) -> Report:
         else:
             lines.append(f"question {q}: {given!r} is not right: {EXPLANATIONS[q]}")
     if unknown:
-        lines.append(f"keys {', '.join(unknown)} are not question numbers: use the numbers 1 to {len(QUIZ)} as keys, "
-                     f"e.g. {{1: 'a', 2: 'c'}}.")
+        lines.append(
+            f"keys {', '.join(unknown)} are not question numbers: use the numbers 1 to {len(QUIZ)} as keys, "
+            f"e.g. {{1: 'a', 2: 'c'}}."
+        )
     return Report(right == len(QUIZ), f"{label}: {right} of {len(QUIZ)} right.", tuple(lines))

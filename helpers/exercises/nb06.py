@@ -36,19 +36,23 @@ def check_split(answer: Any, *, label: str) -> Report:
     try:
         full, last = tuple(int(v) for v in answer[0]), tuple(int(v) for v in answer[1])
     except (TypeError, ValueError):
-        return Report(False, f"{label}: each of the two values should be a tuple of {REPLICAS} whole numbers, "
-                             f"one per replica, e.g. (1, 2, 3); got {answer!r}.")
+        return Report(
+            False,
+            f"{label}: each of the two values should be a tuple of {REPLICAS} whole numbers, "
+            f"one per replica, e.g. (1, 2, 3); got {answer!r}.",
+        )
     last_size = N_TRAIN - (len(steps) - 1) * GLOBAL_BATCH
     if len(full) != REPLICAS or len(last) != REPLICAS:
         hint = f"There are {REPLICAS} replicas, so each step gives {REPLICAS} sizes."
     elif sum(full) != GLOBAL_BATCH:
         hint = f"A full step shares the global batch of {GLOBAL_BATCH} among the replicas: the sizes add up to it."
     elif sum(last) != last_size:
-        hint = (f"The last step holds what is left: {N_TRAIN} - {len(steps) - 1} x {GLOBAL_BATCH} = {last_size} "
-                f"windows.")
+        hint = f"The last step holds what is left: {N_TRAIN} - {len(steps) - 1} x {GLOBAL_BATCH} = {last_size} windows."
     else:
-        hint = (f"As measured in section 3: each batch of r windows is cut into consecutive pieces of "
-                f"ceil(r / {REPLICAS}), replica 0 first; the last replica gets what is left (not an even split).")
+        hint = (
+            f"As measured in section 3: each batch of r windows is cut into consecutive pieces of "
+            f"ceil(r / {REPLICAS}), replica 0 first; the last replica gets what is left (not an even split)."
+        )
     return check_value(label, (full, last), expected, hint=hint)
 
 
@@ -67,8 +71,10 @@ def check_scaled_setup(answer: Any, *, label: str) -> Report:
     if batch == BASE_BATCH:
         hint = f"Each of the {GPUS} GPUs still gets {BASE_BATCH} windows, so one step consumes {GPUS} x {BASE_BATCH}."
     elif batch == global_batch and lr == BASE_LR:
-        hint = (f"The global batch is right. With the same learning rate each epoch makes {GPUS} times fewer "
-                f"updates: the linear rule multiplies the rate by global / base batch.")
+        hint = (
+            f"The global batch is right. With the same learning rate each epoch makes {GPUS} times fewer "
+            f"updates: the linear rule multiplies the rate by global / base batch."
+        )
     else:
         hint = "Global batch = per-replica batch x replicas; learning rate = base rate x global batch / base batch."
     report = check_value(label, batch, global_batch, hint=hint)
@@ -89,11 +95,15 @@ def check_stateful_batches(answer: Any, *, label: str) -> Report:
     expected = (distribute.per_replica_batch(STREAMS, STATEFUL_REPLICAS), STREAMS)
     layer_batch, data_batch = answer
     if layer_batch == STREAMS:
-        hint = (f"The layer runs on each replica and sees only that replica's piece of the batch, so its state "
-                f"has room for {STREAMS} / {STATEFUL_REPLICAS} streams (section 7: 'Expected batch size').")
+        hint = (
+            f"The layer runs on each replica and sees only that replica's piece of the batch, so its state "
+            f"has room for {STREAMS} / {STATEFUL_REPLICAS} streams (section 7: 'Expected batch size')."
+        )
     elif data_batch != STREAMS:
-        hint = (f"One global batch must hold one chunk of every stream, so the dataset is batched with "
-                f"{STREAMS} (and drop_remainder=True).")
+        hint = (
+            f"One global batch must hold one chunk of every stream, so the dataset is batched with "
+            f"{STREAMS} (and drop_remainder=True)."
+        )
     else:
         hint = "The Input declares the per-replica batch; the dataset uses the global batch."
     return check_value(label, tuple(answer), expected, hint=hint)
