@@ -36,7 +36,7 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export JUPYTER_PLATFORM_DIRS := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site site-test bench bench-suite clean
+.PHONY: help env lock compat lab restore test lint format unit nbval runall colab-sim execute site site-test slow bench bench-suite clean
 
 help:
 	@echo "make lab      open your copies of the notebooks (my-notebooks/) in JupyterLab (creates .venv on first use)"
@@ -44,6 +44,7 @@ help:
 	@echo "make test     lint + unit tests and doctests + strict nbval over every notebook"
 	@echo "make format   apply ruff's lint fixes and formatter (make lint checks them; part of make test)"
 	@echo "make runall   every notebook run as JupyterLab's Run All does; every code cell must run"
+	@echo "make slow     the tests that start fresh TensorFlow/JAX processes (devices, backend workers; CI runs them)"
 	@echo "make site-test  build the site and check every page in headless Chromium (CI runs it)"
 	@echo "make colab-sim  a fresh Python 3.13 with only notebook 00 installs the course (Colab, simulated)"
 	@echo "make backends the backend matrix of notebook 07 (BACKENDS_PYTHON=path/to/python with torch for its column)"
@@ -128,12 +129,18 @@ WORKERS ?= 2
 # fixtures (the site build) run once, and a notebook runs in one kernel.
 XDIST   := $(if $(filter 0,$(WORKERS)),-p no:xdist,-n $(WORKERS) --dist loadfile)
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests helpers --doctest-modules -q $(XDIST) -m "not runall and not colab and not site"
+	$(BIN)/python -m pytest tests helpers --doctest-modules -q $(XDIST) -m "not runall and not colab and not site and not slow"
 
 # Every notebook run as JupyterLab's Run All runs it (stop at the first error of a cell not tagged
 # raises-exception), asserting that every code cell ran. CI runs it after `make test`.
 runall: $(STAMP)
 	$(BIN)/python -m pytest tests -q -m runall
+
+# The tests that start fresh Python processes importing TensorFlow or JAX (real logical devices for
+# tf.distribute, notebook 07's backend workers, session.start() in a clean process): about 90 s of CPU,
+# so they are kept out of `make test`; CI runs them.
+slow: $(STAMP)
+	$(BIN)/python -m pytest tests -q $(XDIST) -m slow
 
 # The site built and checked in headless Chromium (tests/test_site.py). CI runs it after `make test`.
 site-test: $(STAMP)

@@ -166,6 +166,7 @@ def seeded():
     return float(keras.random.uniform((1,))[0])
 
 
+@pytest.mark.slow
 def test_run_calls_the_function_in_a_process_of_that_backend():
     first = backends.run(describe, "jax", n=21)
     assert first["backend"] == "jax" and first["double"] == [21, 42] and first["pid"] != os.getpid()
@@ -174,10 +175,12 @@ def test_run_calls_the_function_in_a_process_of_that_backend():
     assert [r["backend"] for r in both.values()] == ["tensorflow", "jax"]
 
 
+@pytest.mark.slow
 def test_each_call_starts_from_the_same_seed():
     assert backends.run(seeded, "jax") == backends.run(seeded, "jax")
 
 
+@pytest.mark.slow
 def test_errors_in_the_worker_come_back_as_backend_errors():
     with pytest.raises(backends.BackendError, match=r"on the jax backend: ValueError: bad shape - Expected: 4$"):
         backends.run(fails, "jax")
@@ -186,12 +189,14 @@ def test_errors_in_the_worker_come_back_as_backend_errors():
     assert backends.run(describe, "jax", n=3)["double"] == [3, 6]  # the worker goes on
 
 
+@pytest.mark.slow
 def test_compare_collects_every_reply_before_raising():
     with pytest.raises(backends.BackendError, match="tensorflow backend: ValueError"):
         backends.compare(fails, ["tensorflow", "jax"])
     assert backends.run(describe, "jax", n=4)["double"] == [4, 8]  # no stale reply left
 
 
+@pytest.mark.slow
 def test_a_slow_function_times_out_and_a_new_worker_follows():
     with pytest.raises(TimeoutError, match=r"sleeps on the jax backend did not finish within 0\.5 s"):
         backends.run(sleeps, "jax", timeout=0.5, seconds=30)
@@ -204,6 +209,7 @@ def exits(code):
     os._exit(code)
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_during_a_call_is_reported_then_replaced():
     pid = backends.run(describe, "jax", n=0)["pid"]
     with pytest.raises(backends.BackendError, match=r"on the jax backend: the worker process ended \(exit code 3\)"):
@@ -211,6 +217,7 @@ def test_a_worker_that_dies_during_a_call_is_reported_then_replaced():
     assert backends.run(describe, "jax", n=0)["pid"] != pid
 
 
+@pytest.mark.slow
 def test_a_worker_killed_between_calls_is_replaced():
     pid = backends.run(describe, "jax", n=0)["pid"]
     os.kill(pid, signal.SIGKILL)
@@ -219,6 +226,7 @@ def test_a_worker_killed_between_calls_is_replaced():
     assert backends.run(describe, "jax", n=0)["pid"] != pid
 
 
+@pytest.mark.slow
 def test_probe_partial_batch_facts():
     partial = backends.compare(backends.probe_partial_batch, ["tensorflow", "jax"], n_samples=5, batch=4)
     assert partial["tensorflow"] == {"rows": 8, "outcome": "returned 8 rows for 5 samples", "broadcast": True}
@@ -233,6 +241,7 @@ def test_probe_partial_batch_facts():
     }
 
 
+@pytest.mark.slow
 def test_probe_jax_state_cause_facts():
     cause = backends.run(backends.probe_jax_state_cause, "jax")
     assert cause == {
@@ -247,12 +256,14 @@ def test_probe_jax_state_cause_facts():
         backends.run(backends.probe_jax_state_cause, "tensorflow")
 
 
+@pytest.mark.slow
 def test_probe_tf_data_fit_says_what_each_run_was():
     traced = backends.compare(backends.probe_tf_data_fit, ["tensorflow", "jax"], widths=[3, 5], epochs=2)
     assert traced["tensorflow"]["runs"] == [None] and traced["tensorflow"]["traces"] == 1
     assert traced["jax"]["runs"] == ["shape inference", 3, 5] and traced["jax"]["traces"] == 3
 
 
+@pytest.mark.slow
 def test_jax_workers_see_two_cpu_devices():
     def count_devices():
         import jax

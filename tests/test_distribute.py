@@ -252,6 +252,7 @@ print(json.dumps({{"from_fn": from_fn, "names": names, "again": again, "too_late
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [2, 3])
 def test_prediction_matches_what_mirrored_strategy_really_does(n):
     done = run_script(SPLIT_AND_COMPARE.format(n=n))
@@ -273,6 +274,7 @@ def test_prediction_matches_what_mirrored_strategy_really_does(n):
     assert f"it sees {n} logical CPU(s)" in result["too_late"] and "restart the kernel" in result["too_late"]
 
 
+@pytest.mark.slow
 def test_split_cpu_after_devices_are_initialised_says_restart():
     done = run_script("""
         from helpers import session

@@ -11,6 +11,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_start_is_silent_on_stderr_prints_versions_and_seeds_keras():
     # Two fresh processes (each imports TensorFlow: seconds, so one test checks all three facts).
     code = "from helpers import session; session.start(7); import keras; print(float(keras.random.normal((1,))[0]))"
@@ -21,6 +22,7 @@ def test_start_is_silent_on_stderr_prints_versions_and_seeds_keras():
     assert first.stdout == second.stdout, "the same seed must give the same random numbers in a fresh process"
 
 
+@pytest.mark.slow
 def test_start_shortens_tracebacks_in_ipython_to_the_error_line():
     ipython = str(Path(sys.executable).with_name("ipython"))
     done = subprocess.run(
@@ -41,6 +43,7 @@ def test_start_shortens_tracebacks_in_ipython_to_the_error_line():
     assert "Exception reporting mode" not in out, "the xmode magic's own message must not be printed"
 
 
+@pytest.mark.slow
 def test_start_refuses_when_tensorflow_is_already_loaded():
     done = run_python("import tensorflow; from helpers import session; session.start()")
     assert done.returncode != 0 and "must run before TensorFlow is imported" in done.stderr
