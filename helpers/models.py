@@ -26,7 +26,7 @@ import numpy as np
 
 from helpers.shapes import describe
 from helpers.stateful import PackedBatches, StatefulBatches
-from helpers.validate import require_finite, require_flag, require_int, require_numeric
+from helpers.validate import require_bool_matrix, require_finite, require_flag, require_int, require_numeric
 
 
 def walk_layers(model: Any, *, halves: bool = True) -> list:
@@ -247,15 +247,13 @@ class ResetRows(keras.callbacks.Callback):
         super().__init__()
         if isinstance(starts, PackedBatches):
             starts = starts.starts
-        starts = np.asarray(starts)
-        if starts.dtype != bool or starts.ndim != 2:
-            raise TypeError(
-                f"starts: expected a bool array of shape (n_batches, batch) such as "
-                f"PackedBatches.starts, got dtype {starts.dtype}, shape {starts.shape}."
-            )
-        if 0 in starts.shape:
-            raise ValueError(f"starts: shape {starts.shape} has an empty axis; expected at least one batch of one row.")
-        self.starts = starts
+        self.starts = require_bool_matrix(
+            "starts",
+            starts,
+            axes="(n_batches, batch)",
+            fix="Fix: pass PackedBatches, or its .starts (stateful.pack_series).",
+            empty="expected at least one batch of one row.",
+        )
         self.resets = 0
 
     def on_train_batch_begin(self, batch, logs=None):

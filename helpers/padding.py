@@ -37,6 +37,7 @@ from helpers.validate import (
     as_sequence_list,
     bounded,
     require_batched,
+    require_bool_matrix,
     require_choice,
     require_fill_value,
     require_int,
@@ -337,14 +338,13 @@ def as_mask_list(masks: Any, *, name: str = "masks") -> list[np.ndarray]:
     out = []
     for i, m in enumerate(masks):
         item = name if name == "mask" else f"{name}[{i}]"
-        m = np.asarray(m)
-        if m.dtype != bool or m.ndim != 2:
-            raise TypeError(
-                f"{item}: expected a boolean (batch, timesteps) array, got {m.dtype} {m.shape}. "
-                f"Fix: padding.step_mask(x) or padding.batch_masks(dataset)."
-            )
-        if 0 in m.shape:
-            raise ValueError(f"{item}: shape {m.shape} has an empty axis; a mask needs at least one row and one step.")
+        m = require_bool_matrix(
+            item,
+            m,
+            axes="(batch, timesteps)",
+            fix="Fix: padding.step_mask(x) or padding.batch_masks(dataset).",
+            empty="a mask needs at least one row and one step.",
+        )
         out.append(m)
     if not out:
         raise ValueError(f"{name}: got none; expected at least one (batch, timesteps) mask.")

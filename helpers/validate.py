@@ -274,6 +274,22 @@ def require_finite(name: str, values: Any, *, fix: str = "Drop or fill them firs
     return arr
 
 
+def require_bool_matrix(name: str, value: Any, *, axes: str, fix: str, empty: str) -> np.ndarray:
+    """A non-empty boolean 2-D array (a mask, a reset schedule): TypeError for another dtype or rank,
+    ValueError for an empty axis. ``axes`` names the two axes, ``fix`` says where a right one comes from,
+    ``empty`` what the array needs at least.
+
+    >>> require_bool_matrix("mask", [[True, False]], axes="(batch, timesteps)", fix="", empty="").shape
+    (1, 2)
+    """
+    arr = np.asarray(value)
+    if arr.dtype != bool or arr.ndim != 2:
+        raise TypeError(f"{name}: expected a boolean {axes} array, got dtype {arr.dtype}, shape {arr.shape}. {fix}")
+    if 0 in arr.shape:
+        raise ValueError(f"{name}: shape {arr.shape} has an empty axis; {empty}")
+    return arr
+
+
 def require_int32(name: str, values: Any) -> None:
     """``ValueError`` if integer ids would wrap around when cast to int32 (as ``pad_sequences`` and tf.data do)."""
     info = _INT32

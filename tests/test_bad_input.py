@@ -86,6 +86,23 @@ CASES = {
     "require_int_list None": (lambda: validate.require_int_list("b", None, minimum=1), TypeError, "b"),
     "require_finite overflow": (lambda: validate.require_finite("y", np.array([BIG])), ValueError, "y"),
     "require_finite -inf": (lambda: validate.require_finite("y", [1.0, -np.inf]), ValueError, "y"),
+    "require_bool_matrix ints": (
+        lambda: validate.require_bool_matrix("mask", np.ones((2, 3)), axes="(batch, timesteps)", fix="", empty=""),
+        TypeError,
+        "mask",
+    ),
+    "require_bool_matrix 1-D": (
+        lambda: validate.require_bool_matrix("mask", [True, False], axes="(batch, timesteps)", fix="", empty=""),
+        TypeError,
+        "mask",
+    ),
+    "require_bool_matrix empty": (
+        lambda: validate.require_bool_matrix(
+            "mask", np.ones((0, 3), bool), axes="(batch, timesteps)", fix="", empty=""
+        ),
+        ValueError,
+        "mask",
+    ),
     "require_int32 2**40": (lambda: validate.require_int32("ids", np.array([2**40])), ValueError, "ids"),
     "require_int32 list": (lambda: validate.require_int32("ids", [2**40]), ValueError, "ids"),
     "require_numeric str": (lambda: validate.require_numeric("x", np.array(["a"])), TypeError, "x"),

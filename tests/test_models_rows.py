@@ -77,7 +77,7 @@ def test_reset_rows_callback_resets_where_each_series_starts():
 
 
 def test_reset_rows_callback_refuses_a_bad_schedule():
-    with pytest.raises(TypeError, match="starts: expected a bool array"):
+    with pytest.raises(TypeError, match="starts: expected a boolean"):
         models.ResetRows(np.zeros((3, 2), int))
     with pytest.raises(TypeError, match="starts"):
         models.ResetRows(np.zeros(3, bool))
